@@ -1,0 +1,122 @@
+// All configuration comes from environment variables, validated here and nowhere else.
+// A bad value stops the process with a message that names the variable.
+import { z } from 'zod';
+import { isIanaTimeZone } from '../domain/calendar/time-zone';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be greater than 0').default(fallback);
+
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgresql:// connection URL');
+
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^smtps?:\/\/.+/.test(v), 'must be an smtp:// or smtps:// URL');
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PRACTICEFLOW_DATA_DIR: z.string().trim().min(1).default('.data'),
+
+    DATABASE_URL: postgresUrl.optional(),
+    /** Port of the embedded Postgres that `npm start` runs when DATABASE_URL is unset. */
+    EMBEDDED_POSTGRES_PORT: positiveInt(54329),
+
+    TEMPORAL_ADDRESS: hostPort.optional(),
+    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('practiceflow'),
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_TLS_CERT_PATH: optionalString,
+    TEMPORAL_TLS_KEY_PATH: optionalString,
+    TEMPORAL_TLS_CA_PATH: optionalString,
+    TEMPORAL_TLS_SERVER_NAME: optionalString,
+    /** Local dev server ports used by `npm start` when TEMPORAL_ADDRESS is unset. */
+    TEMPORAL_DEV_PORT: positiveInt(7233),
+    TEMPORAL_DEV_UI_PORT: positiveInt(8233),
+    TEMPORAL_UI_URL: optionalString,
+
+    SMTP_URL: smtpUrl.optional(),
+    MAIL_FROM: z.string().trim().min(3).default('PracticeFlow <practiceflow@localhost>'),
+    /** Port of the local mail sink that `npm start` runs when SMTP_URL is unset. */
+    MAIL_SINK_PORT: positiveInt(2525),
+
+    PRACTICE_TIME_ZONE: z
+      .string()
+      .trim()
+      .default('America/New_York')
+      .refine(isIanaTimeZone, 'must be an IANA time zone such as America/New_York'),
+
+    /** Path of a workflow bundle built by `npm run build`; required in production. */
+    WORKFLOW_BUNDLE_PATH: optionalString,
+    WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(20),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(20),
+    WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
+    WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt(30),
+  })
+  .superRefine((env, ctx) => {
+    const tlsPair = [env.TEMPORAL_TLS_CERT_PATH, env.TEMPORAL_TLS_KEY_PATH];
+    if (tlsPair.filter(Boolean).length === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH'],
+        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.WORKFLOW_BUNDLE_PATH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKFLOW_BUNDLE_PATH'],
+        message: 'is required when NODE_ENV=production (build it with `npm run build`)',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset" for optional variables: a blank line in a .env file is not a value.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
+
+/** For process entry points: print the problem and exit instead of a stack trace. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './business-calendar';
+export * from './holidays';
+export * from './iso-date';
+export * from './time-zone';

@@ -1,0 +1,3 @@
+export * from './model';
+export * from './ladder';
+export * from './notices';

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config/env';
+
+describe('configuration from the environment', () => {
+  it('has working defaults for a local machine', () => {
+    const config = loadConfig({});
+    expect(config.TEMPORAL_NAMESPACE).toBe('default');
+    expect(config.PRACTICE_TIME_ZONE).toBe('America/New_York');
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['TEMPORAL_ADDRESS', 'not an address', /TEMPORAL_ADDRESS: must be host:port/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must be a postgresql/],
+    ['SMTP_URL', 'http://mail', /SMTP_URL: must be an smtp/],
+    ['PRACTICE_TIME_ZONE', 'Eastern', /PRACTICE_TIME_ZONE: must be an IANA time zone/],
+    ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'lots', /WORKER_MAX_CONCURRENT_ACTIVITIES: must be a whole number/],
+    ['NODE_ENV', 'staging', /NODE_ENV:/],
+  ])('rejects a bad %s with a message naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('requires the TLS certificate and key together, and a prebuilt bundle in production', () => {
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/x.pem' })).toThrow(/TEMPORAL_TLS_KEY_PATH/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WORKFLOW_BUNDLE_PATH: is required/);
+  });
+});
