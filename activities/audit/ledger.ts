@@ -1,0 +1,155 @@
+// The audit ledger: an append-only, hash-chained record in Postgres (45 CFR 164.312(b) audit
+// controls). Each entry's hash covers its canonical content and the previous entry's hash, so an
+// edited, deleted or reordered row breaks the chain exactly there. Appends are idempotent on the
+// event's business key, because activities run at least once.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { AuditEvent } from '../contracts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+/** Serialises appends: seq and prevHash must come from the true last entry. */
+const LEDGER_LOCK_KEY = 7_406_113_201;
+
+export interface LedgerEntry {
+  seq: bigint;
+  businessKey: string;
+  occurredAt: Date;
+  recordedAt: Date;
+  actor: string;
+  action: string;
+  flowType: string | null;
+  workflowId: string | null;
+  runId: string | null;
+  taskKey: string | null;
+  rule: string | null;
+  detail: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+/** The hash of an entry: sha256 over RFC 8785 canonical JSON of every field but the hash itself. */
+export function entryHash(entry: Omit<LedgerEntry, 'hash'>): string {
+  const canonical = canonicalize({
+    seq: entry.seq.toString(),
+    businessKey: entry.businessKey,
+    occurredAt: entry.occurredAt.toISOString(),
+    recordedAt: entry.recordedAt.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    flowType: entry.flowType,
+    workflowId: entry.workflowId,
+    runId: entry.runId,
+    taskKey: entry.taskKey,
+    rule: entry.rule,
+    detail: entry.detail ?? null,
+    prevHash: entry.prevHash,
+  });
+  return createHash('sha256').update(canonical ?? '').digest('hex');
+}
+
+/** JSON round-trip: what is hashed must be exactly what Postgres stores and returns. */
+function storableDetail(detail: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(detail)) as Record<string, unknown>;
+}
+
+export async function appendAuditEvents(prisma: PrismaClient, events: AuditEvent[]): Promise<LedgerEntry[]> {
+  if (events.length === 0) return [];
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_KEY}::bigint)`;
+    const existing = await tx.auditEntry.findMany({ where: { businessKey: { in: events.map((e) => e.businessKey) } } });
+    const known = new Map<string, LedgerEntry>(existing.map((e) => [e.businessKey, e]));
+    const last = await tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    let seq = last?.seq ?? 0n;
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const written: LedgerEntry[] = [];
+    for (const event of events) {
+      const already = known.get(event.businessKey);
+      if (already) {
+        written.push(already);
+        continue;
+      }
+      seq += 1n;
+      const base = {
+        seq,
+        businessKey: event.businessKey,
+        occurredAt: new Date(event.occurredAt),
+        recordedAt: new Date(),
+        actor: event.actor,
+        action: event.action,
+        flowType: event.flowType ?? null,
+        workflowId: event.workflowId ?? null,
+        runId: event.runId ?? null,
+        taskKey: event.taskKey ?? null,
+        rule: event.rule ?? null,
+        detail: storableDetail(event.detail),
+        prevHash,
+      };
+      const entry: LedgerEntry = { ...base, hash: entryHash(base) };
+      await tx.auditEntry.create({ data: { ...entry, detail: base.detail as object } });
+      known.set(entry.businessKey, entry);
+      written.push(entry);
+      prevHash = entry.hash;
+    }
+    return written;
+  });
+}
+
+export type ChainVerdict =
+  | { ok: true; entries: number; headSeq: string | null; headHash: string }
+  | {
+      ok: false;
+      entries: number;
+      /** The first entry at which the chain no longer holds. */
+      brokenAtSeq: string;
+      problem: 'edited' | 'missing_or_reordered' | 'chain_link_broken';
+      message: string;
+    };
+
+/** Walks the whole chain in seq order and reports the first broken link. */
+export async function verifyAuditChain(prisma: PrismaClient, batchSize = 5_000): Promise<ChainVerdict> {
+  let expectedSeq = 1n;
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  let cursor = 0n;
+  for (;;) {
+    const batch = await prisma.auditEntry.findMany({ where: { seq: { gt: cursor } }, orderBy: { seq: 'asc' }, take: batchSize });
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      const seq = row.seq.toString();
+      if (row.seq !== expectedSeq) {
+        return {
+          ok: false,
+          entries: count,
+          brokenAtSeq: seq,
+          problem: 'missing_or_reordered',
+          message: `entry ${seq} follows entry ${(expectedSeq - 1n).toString()}: entries ${expectedSeq.toString()}..${(row.seq - 1n).toString()} are missing`,
+        };
+      }
+      if (row.prevHash !== prevHash) {
+        return {
+          ok: false,
+          entries: count,
+          brokenAtSeq: seq,
+          problem: 'chain_link_broken',
+          message: `entry ${seq} does not link to the hash of entry ${(row.seq - 1n).toString()}`,
+        };
+      }
+      const recomputed = entryHash({ ...row, detail: row.detail });
+      if (recomputed !== row.hash) {
+        return {
+          ok: false,
+          entries: count,
+          brokenAtSeq: seq,
+          problem: 'edited',
+          message: `entry ${seq} (${row.action}, ${row.businessKey}) was altered after it was written: its content no longer matches its hash`,
+        };
+      }
+      prevHash = row.hash;
+      expectedSeq += 1n;
+      count += 1;
+      cursor = row.seq;
+    }
+  }
+  return { ok: true, entries: count, headSeq: count > 0 ? cursor.toString() : null, headHash: prevHash };
+}
