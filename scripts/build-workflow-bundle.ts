@@ -1,0 +1,23 @@
+// `npm run build`: bundles the workflow code once for production workers (WORKFLOW_BUNDLE_PATH),
+// so a worker starts without webpack and runs exactly the code that was reviewed and replay-tested.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOWS_ENTRY } from '../worker/create-worker';
+
+export async function buildWorkflowBundle(outPath: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: undefined });
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, code);
+  return outPath;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
+  buildWorkflowBundle(out)
+    .then((path) => console.log(`Workflow bundle written to ${path} (set WORKFLOW_BUNDLE_PATH=${path})`))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,45 @@
+// The production worker process: `npm run worker` (or `node --import tsx worker/main.ts`).
+// Configuration from the environment (config/env.ts); shuts down gracefully on SIGTERM/SIGINT,
+// letting running activities finish within WORKER_SHUTDOWN_GRACE_SECONDS.
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal';
+import { createPracticeFlowWorker } from './create-worker';
+import { openWorkerDependencies } from './dependencies';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const missing = (['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
+  if (missing.length > 0) {
+    console.error(`The worker needs ${missing.join(', ')} (or use \`npm start\`, which provides local ones).`);
+    process.exit(1);
+  }
+  const deps = openWorkerDependencies({ databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, mailFrom: config.MAIL_FROM });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  try {
+    const worker = await createPracticeFlowWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: deps.activities,
+      workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+      tuning: {
+        maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+        shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+      },
+    });
+    console.log(`PracticeFlow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
+    // Worker.run() resolves once a shutdown signal (SIGINT, SIGTERM) has drained the worker.
+    await worker.run();
+  } finally {
+    await connection.close();
+    await deps.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

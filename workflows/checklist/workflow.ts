@@ -1,0 +1,45 @@
+// A checklist flow: any set of tasks a manager defines, run by the shared task engine.
+// It is also the smallest complete flow, used to prove the engine end to end.
+import { ApplicationFailure } from '@temporalio/workflow';
+import { z } from 'zod';
+import { ErrorTypes, describeProblems, zodProblems } from '../../domain/errors';
+import { PracticeCalendarSchema } from '../../domain/practice/calendar-settings';
+import { ActorSchema, EmailSchema, ReminderPolicySchema, TaskSpecSchema, type FlowView } from '../../domain/tasks/model';
+import { TaskEngine } from '../task-engine/engine';
+
+export const ChecklistFlowInputSchema = z
+  .object({
+    title: z.string().trim().min(1, 'must not be empty').max(200),
+    managerEmail: EmailSchema,
+    startedBy: ActorSchema,
+    practice: PracticeCalendarSchema,
+    reminders: ReminderPolicySchema.optional(),
+    tasks: z.array(TaskSpecSchema).min(1, 'must list at least one task').max(200),
+  })
+  .superRefine((input, ctx) => {
+    const seen = new Set<string>();
+    input.tasks.forEach((t, i) => {
+      if (seen.has(t.key)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'key'], message: `duplicate task key "${t.key}"` });
+      seen.add(t.key);
+    });
+  });
+export type ChecklistFlowInput = z.input<typeof ChecklistFlowInputSchema>;
+
+export async function checklistFlow(rawInput: ChecklistFlowInput): Promise<FlowView> {
+  const parsed = ChecklistFlowInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error);
+    throw ApplicationFailure.create({ type: ErrorTypes.validation, message: describeProblems(problems), details: [problems], nonRetryable: true });
+  }
+  const input = parsed.data;
+  const engine = new TaskEngine({
+    flowType: 'checklist',
+    title: input.title,
+    managerEmail: input.managerEmail,
+    startedBy: input.startedBy,
+    calendar: input.practice,
+    reminders: input.reminders,
+    tasks: input.tasks,
+  });
+  return engine.run();
+}

@@ -1,0 +1,2 @@
+// Every workflow type the worker registers; the workflow bundle is built from this file.
+export { checklistFlow } from './checklist/workflow';

@@ -1,0 +1,528 @@
+// The shared task engine, run inside a flow's workflow: a checklist of human tasks, each with
+// its reminder ladder, completed through validated Updates, audited at every state change.
+// Durable timers only (condition with timeout); dates come from the pure domain rules.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { AuditEvent, EngineActivities } from '../../activities/contracts';
+import { BusinessCalendar, type CalendarSettings } from '../../domain/calendar/business-calendar';
+import { ErrorTypes, zodProblems, describeProblems, type FieldProblem } from '../../domain/errors';
+import { dueDateOf, initialStepIndex, firstStepAtOrAfter, ladderStep, lateFrom, type LadderStep } from '../../domain/tasks/ladder';
+import {
+  AddTaskSchema,
+  CancelFlowSchema,
+  ChangeDueSchema,
+  CompleteTaskSchema,
+  ReminderPolicySchema,
+  type AddTaskInput,
+  type CancelFlowInput,
+  type ChangeDueInput,
+  type CompleteTaskInput,
+  type Due,
+  type FlowStatus,
+  type FlowView,
+  type ReminderPolicy,
+  type ReminderPolicyInput,
+  type TaskCompletion,
+  type TaskSpec,
+  type TaskStatus,
+  type TaskView,
+} from '../../domain/tasks/model';
+import { renderNotice, renderUndeliverable, type NoticeContext } from '../../domain/tasks/notices';
+import { addTaskUpdate, cancelFlowUpdate, changeDueUpdate, checklistQuery, completeTaskUpdate } from './definitions';
+
+const { sendEmail } = proxyActivities<EngineActivities>({
+  startToCloseTimeout: '1 minute',
+  // 4xx and connection errors are transient: back off up to ~2 days in total, then treat the
+  // notice as undeliverable. 5xx is permanent (EmailRejected) and never retried.
+  retry: {
+    initialInterval: '30 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '4 hours',
+    maximumAttempts: 16,
+    nonRetryableErrorTypes: [ErrorTypes.emailRejected],
+  },
+});
+
+const { recordAudit } = proxyActivities<EngineActivities>({
+  startToCloseTimeout: '30 seconds',
+  // The ledger must not lose an entry: keep retrying while the database is down.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export const SYSTEM_ACTOR = 'system:practiceflow';
+
+export interface EngineOptions {
+  flowType: string;
+  title: string;
+  managerEmail: string;
+  startedBy: string;
+  calendar: CalendarSettings;
+  /** Defaults for tasks that do not carry their own reminder policy. */
+  reminders?: ReminderPolicyInput;
+  tasks: TaskSpec[];
+}
+
+interface TaskState {
+  spec: TaskSpec;
+  due: Due;
+  policy: ReminderPolicy;
+  status: TaskStatus;
+  completion?: TaskCompletion;
+  /** Index of the next ladder step to fire. */
+  nextStep: number;
+  dueChanges: number;
+}
+
+function validationFailure(problems: FieldProblem[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: ErrorTypes.validation,
+    message: describeProblems(problems),
+    details: [problems],
+    nonRetryable: true,
+  });
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationFailure(zodProblems(parsed.error));
+  return parsed.data;
+}
+
+export class TaskEngine {
+  private readonly calendar: BusinessCalendar;
+  private readonly defaultPolicy: ReminderPolicy;
+  private readonly tasks = new Map<string, TaskState>();
+  /** Bumped on every state change so the main loop re-plans its next timer. */
+  private version = 0;
+  private status: FlowStatus = 'running';
+  private cancelled?: { by: string; reason: string; at: string };
+  private completedAt?: string;
+  private readonly startedAt: string;
+  private readonly workflowId: string;
+
+  constructor(private readonly options: EngineOptions) {
+    this.calendar = new BusinessCalendar(options.calendar);
+    this.defaultPolicy = ReminderPolicySchema.parse(options.reminders ?? {});
+    this.startedAt = new Date().toISOString();
+    this.workflowId = workflowInfo().workflowId;
+    for (const spec of options.tasks) this.addTaskState(spec);
+    this.registerHandlers();
+  }
+
+  /** Runs the flow to completion or cancellation; returns the final checklist. */
+  async run(): Promise<FlowView> {
+    try {
+      await this.audit([
+        this.event('flow.started', this.options.startedBy, {
+          detail: { title: this.options.title, managerEmail: this.options.managerEmail, timeZone: this.calendar.timeZone },
+        }),
+        ...[...this.tasks.values()].map((t) => this.taskCreatedEvent(t, this.options.startedBy)),
+      ]);
+      await this.loop();
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      // Cancelled through Temporal (e.g. `temporal workflow cancel`): still leave an audit trail.
+      await CancellationScope.nonCancellable(async () => {
+        this.markCancelled('system:temporal-cancellation', 'workflow cancellation requested through Temporal');
+        await this.audit([this.event('flow.cancelled', this.cancelled!.by, { detail: { reason: this.cancelled!.reason } })]);
+      });
+      throw err;
+    }
+    await condition(allHandlersFinished);
+    return this.view();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.status === 'running') {
+      if (this.allRequiredDone()) {
+        this.status = 'completed';
+        this.completedAt = new Date().toISOString();
+        await this.audit([this.event('flow.completed', SYSTEM_ACTOR, { detail: {} })]);
+        return;
+      }
+      const next = this.nextPendingStep();
+      const seen = this.version;
+      const changed = await condition(
+        () => this.version !== seen || this.status !== 'running',
+        next ? Math.max(1, next.step.at - Date.now()) : undefined,
+      );
+      if (changed || !next) continue;
+      await this.fireDueSteps();
+    }
+  }
+
+  private nextPendingStep(): { task: TaskState; step: LadderStep } | undefined {
+    let best: { task: TaskState; step: LadderStep } | undefined;
+    for (const task of this.tasks.values()) {
+      if (task.status !== 'open') continue;
+      const step = ladderStep(task.due, task.policy, this.calendar, task.nextStep);
+      if (!best || step.at < best.step.at) best = { task, step };
+    }
+    return best;
+  }
+
+  private async fireDueSteps(): Promise<void> {
+    for (const task of this.tasks.values()) {
+      if (task.status !== 'open') continue;
+      const step = ladderStep(task.due, task.policy, this.calendar, task.nextStep);
+      if (step.at > Date.now()) continue;
+      // Advance before the activity so a concurrent Update sees a consistent ladder; missed
+      // repeats (after downtime) are skipped rather than sent in a burst.
+      task.nextStep = Math.max(step.index + 1, firstStepAtOrAfter(task.due, task.policy, this.calendar, Date.now() + 1));
+      await this.sendNotice(task, step);
+    }
+  }
+
+  private noticeContext(task: TaskState): NoticeContext {
+    return {
+      flowId: this.workflowId,
+      flowTitle: this.options.title,
+      taskKey: task.spec.key,
+      taskTitle: task.spec.title,
+      dueDate: dueDateOf(task.due, this.calendar),
+      rule: task.spec.rule,
+      assigneeEmail: task.spec.assignee.email,
+    };
+  }
+
+  private async sendNotice(task: TaskState, step: LadderStep): Promise<void> {
+    const ctx = this.noticeContext(task);
+    const businessKey = `${this.workflowId}:${task.spec.key}:${ctx.dueDate}:${step.key}`;
+    const to = step.toManager ? [this.options.managerEmail] : [task.spec.assignee.email];
+    const cc = step.toManager && task.spec.assignee.email !== this.options.managerEmail ? [task.spec.assignee.email] : [];
+    const notice = renderNotice(ctx, step, this.calendar);
+    const scheduledAt = new Date(step.at).toISOString();
+    try {
+      const receipt = await sendEmail({
+        businessKey,
+        workflowId: this.workflowId,
+        to,
+        cc,
+        ...notice,
+        headers: {
+          'X-PracticeFlow-Flow': this.workflowId,
+          'X-PracticeFlow-Task': task.spec.key,
+          'X-PracticeFlow-Step': step.key,
+          'X-PracticeFlow-Scheduled-At': scheduledAt,
+        },
+      });
+      await this.audit([
+        this.event(`notice.${step.kind}`, SYSTEM_ACTOR, {
+          key: `${task.spec.key}:${ctx.dueDate}:${step.key}`,
+          taskKey: task.spec.key,
+          rule: task.spec.rule?.citation,
+          detail: { step: step.key, scheduledAt, to, cc, dueDate: ctx.dueDate, messageId: receipt.messageId },
+        }),
+      ]);
+      if (receipt.rejected) {
+        const reason = receipt.rejected.map((r) => `${r.recipient}: ${r.reason}`).join('; ');
+        await this.reportUndeliverable(task, ctx, step, businessKey, receipt.rejected.map((r) => r.recipient), reason);
+      }
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      await this.reportUndeliverable(task, ctx, step, businessKey, [...to, ...cc], err.cause?.message ?? err.message);
+    }
+  }
+
+  /** A notice that cannot be delivered is escalated once to the manager, not retried forever. */
+  private async reportUndeliverable(
+    task: TaskState,
+    ctx: NoticeContext,
+    step: LadderStep,
+    businessKey: string,
+    recipients: string[],
+    reason: string,
+  ): Promise<void> {
+    log.warn('notice undeliverable', { businessKey, reason });
+    const events: AuditEvent[] = [
+      this.event('notice.undeliverable', SYSTEM_ACTOR, {
+        key: `${task.spec.key}:${ctx.dueDate}:${step.key}`,
+        taskKey: task.spec.key,
+        rule: task.spec.rule?.citation,
+        detail: { step: step.key, recipients, reason },
+      }),
+    ];
+    const managerWasRecipient = recipients.length === 1 && recipients[0] === this.options.managerEmail;
+    if (!managerWasRecipient) {
+      try {
+        await sendEmail({
+          businessKey: `${businessKey}:undeliverable`,
+          workflowId: this.workflowId,
+          to: [this.options.managerEmail],
+          ...renderUndeliverable(ctx, recipients, reason),
+          headers: { 'X-PracticeFlow-Flow': this.workflowId, 'X-PracticeFlow-Task': task.spec.key, 'X-PracticeFlow-Step': `${step.key}:undeliverable` },
+        });
+        events.push(
+          this.event('escalation.undeliverable_notice', SYSTEM_ACTOR, {
+            key: `${task.spec.key}:${ctx.dueDate}:${step.key}`,
+            taskKey: task.spec.key,
+            detail: { to: [this.options.managerEmail], step: step.key },
+          }),
+        );
+      } catch (managerErr) {
+        if (!(managerErr instanceof ActivityFailure)) throw managerErr;
+        log.error('manager escalation undeliverable', { businessKey, reason: managerErr.cause?.message ?? managerErr.message });
+      }
+    }
+    await this.audit(events);
+  }
+
+  // ---- Updates and query -------------------------------------------------------------------
+
+  private registerHandlers(): void {
+    setHandler(checklistQuery, () => this.view());
+
+    setHandler(completeTaskUpdate, (input) => this.completeTask(input), {
+      validator: (input) => void this.validateCompletion(input),
+    });
+    setHandler(changeDueUpdate, (input) => this.changeDue(input), {
+      validator: (input) => void this.validateChangeDue(input),
+    });
+    setHandler(addTaskUpdate, (input) => this.addTask(input), {
+      validator: (input) => void this.validateAddTask(input),
+    });
+    setHandler(cancelFlowUpdate, (input) => this.cancel(input), {
+      validator: (input) => {
+        parseOrThrow(CancelFlowSchema, input);
+        this.assertRunning();
+      },
+    });
+  }
+
+  private assertRunning(): void {
+    if (this.status !== 'running') {
+      throw ApplicationFailure.create({ type: ErrorTypes.conflict, message: `flow is ${this.status}; it can no longer change`, nonRetryable: true });
+    }
+  }
+
+  private openTask(taskKey: string): TaskState {
+    const task = this.tasks.get(taskKey);
+    if (!task) {
+      throw ApplicationFailure.create({
+        type: ErrorTypes.notFound,
+        message: `taskKey: no task "${taskKey}" in this flow (tasks: ${[...this.tasks.keys()].join(', ')})`,
+        nonRetryable: true,
+      });
+    }
+    if (task.status !== 'open') {
+      throw ApplicationFailure.create({
+        type: ErrorTypes.conflict,
+        message: `taskKey: task "${taskKey}" is already ${task.status}${task.completion ? ` (by ${task.completion.by} at ${task.completion.at})` : ''}`,
+        nonRetryable: true,
+      });
+    }
+    return task;
+  }
+
+  private validateCompletion(raw: CompleteTaskInput): { task: TaskState; input: CompleteTaskInput; at: number; late: boolean } {
+    const input = parseOrThrow(CompleteTaskSchema, raw);
+    this.assertRunning();
+    const task = this.openTask(input.taskKey);
+    const now = Date.now();
+    const at = input.completedAt ? Date.parse(input.completedAt) : now;
+    if (at > now) throw validationFailure([{ path: 'completedAt', message: 'must not be in the future' }]);
+    const late = at >= lateFrom(task.due, this.calendar);
+    if (late && !input.lateReason) {
+      throw validationFailure([
+        {
+          path: 'lateReason',
+          message: `is required: the task was due ${dueDateOf(task.due, this.calendar)} and is completed late (record why, per OSHA's letter of 24 Jan 2007)`,
+        },
+      ]);
+    }
+    if (task.spec.outcomes && !input.outcome) {
+      throw validationFailure([{ path: 'outcome', message: `is required: one of ${task.spec.outcomes.join(', ')}` }]);
+    }
+    if (task.spec.outcomes && input.outcome && !task.spec.outcomes.includes(input.outcome)) {
+      throw validationFailure([{ path: 'outcome', message: `must be one of ${task.spec.outcomes.join(', ')}` }]);
+    }
+    return { task, input, at, late };
+  }
+
+  private async completeTask(raw: CompleteTaskInput): Promise<TaskView> {
+    const { task, input, at, late } = this.validateCompletion(raw);
+    task.status = 'completed';
+    task.completion = {
+      by: input.by,
+      at: new Date(at).toISOString(),
+      recordedAt: new Date().toISOString(),
+      note: input.note,
+      lateReason: late ? input.lateReason : undefined,
+      outcome: input.outcome,
+      evidence: input.evidence,
+      late,
+    };
+    this.version += 1;
+    await this.audit([
+      this.event('task.completed', input.by, {
+        key: task.spec.key,
+        taskKey: task.spec.key,
+        rule: task.spec.rule?.citation,
+        detail: { ...task.completion, dueDate: dueDateOf(task.due, this.calendar) },
+      }),
+    ]);
+    return this.taskView(task);
+  }
+
+  private validateChangeDue(raw: ChangeDueInput): { task: TaskState; input: ChangeDueInput } {
+    const input = parseOrThrow(ChangeDueSchema, raw);
+    this.assertRunning();
+    return { task: this.openTask(input.taskKey), input };
+  }
+
+  private async changeDue(raw: ChangeDueInput): Promise<TaskView> {
+    const { task, input } = this.validateChangeDue(raw);
+    const previous = dueDateOf(task.due, this.calendar);
+    this.reschedule(task, input.due);
+    await this.audit([
+      this.event('task.due_changed', input.by, {
+        key: `${task.spec.key}:${task.dueChanges}`,
+        taskKey: task.spec.key,
+        rule: task.spec.rule?.citation,
+        detail: { from: previous, to: dueDateOf(task.due, this.calendar), due: task.due, reason: input.reason },
+      }),
+    ]);
+    return this.taskView(task);
+  }
+
+  /** For flows whose rules move dates (e.g. a changed start date); the caller audits. */
+  protected reschedule(task: TaskState, due: Due): void {
+    task.due = due;
+    task.dueChanges += 1;
+    task.nextStep = initialStepIndex(due, task.policy, this.calendar, Date.now());
+    this.version += 1;
+  }
+
+  private validateAddTask(raw: AddTaskInput): AddTaskInput {
+    const input = parseOrThrow(AddTaskSchema, raw);
+    this.assertRunning();
+    if (this.tasks.has(input.task.key)) {
+      throw ApplicationFailure.create({ type: ErrorTypes.conflict, message: `task.key: this flow already has a task "${input.task.key}"`, nonRetryable: true });
+    }
+    return input;
+  }
+
+  private async addTask(raw: AddTaskInput): Promise<TaskView> {
+    const input = this.validateAddTask(raw);
+    const task = this.addTaskState(input.task);
+    this.version += 1;
+    await this.audit([this.taskCreatedEvent(task, input.by)]);
+    return this.taskView(task);
+  }
+
+  private async cancel(raw: CancelFlowInput): Promise<FlowView> {
+    const input = parseOrThrow(CancelFlowSchema, raw);
+    this.assertRunning();
+    this.markCancelled(input.by, input.reason);
+    await this.audit([this.event('flow.cancelled', input.by, { detail: { reason: input.reason } })]);
+    return this.view();
+  }
+
+  private markCancelled(by: string, reason: string): void {
+    this.status = 'cancelled';
+    this.cancelled = { by, reason, at: new Date().toISOString() };
+    for (const task of this.tasks.values()) if (task.status === 'open') task.status = 'cancelled';
+    this.version += 1;
+  }
+
+  // ---- State and views ---------------------------------------------------------------------
+
+  private addTaskState(spec: TaskSpec): TaskState {
+    const policy = spec.reminders ?? this.defaultPolicy;
+    const task: TaskState = {
+      spec,
+      due: spec.due,
+      policy,
+      status: 'open',
+      nextStep: initialStepIndex(spec.due, policy, this.calendar, Date.now()),
+      dueChanges: 0,
+    };
+    this.tasks.set(spec.key, task);
+    return task;
+  }
+
+  private allRequiredDone(): boolean {
+    return [...this.tasks.values()].every((t) => !t.spec.required || t.status === 'completed');
+  }
+
+  private taskView(task: TaskState): TaskView {
+    const now = Date.now();
+    const step = task.status === 'open' && this.status === 'running' ? ladderStep(task.due, task.policy, this.calendar, task.nextStep) : undefined;
+    return {
+      key: task.spec.key,
+      title: task.spec.title,
+      assignee: task.spec.assignee,
+      due: task.due,
+      dueDate: dueDateOf(task.due, this.calendar),
+      rule: task.spec.rule,
+      required: task.spec.required,
+      outcomes: task.spec.outcomes,
+      status: task.status,
+      overdue: task.status === 'open' && now >= lateFrom(task.due, this.calendar),
+      completion: task.completion,
+      nextNotice: step ? { key: step.key, kind: step.kind, at: new Date(step.at).toISOString() } : undefined,
+    };
+  }
+
+  view(): FlowView {
+    return {
+      flowId: this.workflowId,
+      flowType: this.options.flowType,
+      title: this.options.title,
+      status: this.status,
+      timeZone: this.calendar.timeZone,
+      managerEmail: this.options.managerEmail,
+      startedAt: this.startedAt,
+      startedBy: this.options.startedBy,
+      cancelled: this.cancelled,
+      completedAt: this.completedAt,
+      tasks: [...this.tasks.values()].map((t) => this.taskView(t)),
+    };
+  }
+
+  // ---- Audit -------------------------------------------------------------------------------
+
+  private event(
+    action: string,
+    actor: string,
+    extra: { key?: string; taskKey?: string; rule?: string; detail: Record<string, unknown> },
+  ): AuditEvent {
+    const info = workflowInfo();
+    return {
+      businessKey: `${this.workflowId}:${action}${extra.key ? `:${extra.key}` : ''}`,
+      occurredAt: new Date().toISOString(),
+      actor,
+      action,
+      flowType: this.options.flowType,
+      workflowId: this.workflowId,
+      runId: info.runId,
+      taskKey: extra.taskKey,
+      rule: extra.rule,
+      detail: extra.detail,
+    };
+  }
+
+  private taskCreatedEvent(task: TaskState, actor: string): AuditEvent {
+    return this.event('task.created', actor, {
+      key: task.spec.key,
+      taskKey: task.spec.key,
+      rule: task.spec.rule?.citation,
+      detail: { title: task.spec.title, assignee: task.spec.assignee.email, due: task.due, dueDate: dueDateOf(task.due, this.calendar), required: task.spec.required },
+    });
+  }
+
+  private async audit(events: AuditEvent[]): Promise<void> {
+    if (events.length > 0) await recordAudit(events);
+  }
+}
