@@ -2,11 +2,11 @@
 // so a worker starts without webpack and runs exactly the code that was reviewed and replay-tested.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOWS_ENTRY } from '../worker/create-worker';
 
 export async function buildWorkflowBundle(outPath: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: undefined });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: new DefaultLogger('WARN') });
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);
   return outPath;

@@ -38,7 +38,7 @@ export async function createPracticeFlowWorker(options: PracticeFlowWorkerOption
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    identity: options.identity,
+    ...(options.identity ? { identity: options.identity } : {}),
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_ENTRY }),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,

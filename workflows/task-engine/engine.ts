@@ -146,6 +146,9 @@ export class TaskEngine {
   private async loop(): Promise<void> {
     while (this.status === 'running') {
       if (this.allRequiredDone()) {
+        // The Update that completed the last task is still writing its audit entry; the ledger
+        // must show that completion before the flow's.
+        await condition(allHandlersFinished);
         this.status = 'completed';
         this.completedAt = new Date().toISOString();
         await this.audit([this.event('flow.completed', SYSTEM_ACTOR, { detail: {} })]);

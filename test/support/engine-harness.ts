@@ -1,0 +1,85 @@
+// One test file's stack: a fresh Postgres database, a real SMTP sink, a time-skipping Temporal
+// test server and a PracticeFlow worker with the real activities. Nothing is mocked; the only
+// seam is `afterSent`, which injects a crash after an email was accepted.
+import { inject } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createSmtpTransport } from '../../activities/email/transport';
+import type { OutboundEmail } from '../../activities/contracts';
+import { startMailSink, type MailSink } from '../../devstack/mail-sink';
+import type { ReceivedMail } from '../../devstack/mailbox';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { createPracticeFlowWorker } from '../../worker/create-worker';
+import { freshDatabase } from './db';
+import { createTimeSkippingEnv } from './temporal';
+
+export const TASK_QUEUE = 'practiceflow-test';
+
+// Worker lifecycle logs are noise in test output; warnings and errors still show.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed in this test process.
+}
+export const MAIL_FROM = 'PracticeFlow <practiceflow@clinic.example>';
+
+export interface EngineHarness {
+  env: TestWorkflowEnvironment;
+  client: TestWorkflowEnvironment['client'];
+  sink: MailSink;
+  prisma: PrismaClient;
+  /** Advances the time-skipping server's clock to an absolute instant. */
+  advanceTo(iso: string): Promise<void>;
+  /** Mail the sink received for one flow, in receive order. */
+  mailFor(workflowId: string): ReceivedMail[];
+  stop(): Promise<void>;
+}
+
+export async function startEngineHarness(opts: { afterSent?: (email: OutboundEmail) => void | Promise<void> } = {}): Promise<EngineHarness> {
+  const db = await freshDatabase();
+  const sink = await startMailSink({ port: 0 });
+  const transport = createSmtpTransport(sink.url);
+  const env = await createTimeSkippingEnv();
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  try {
+    worker = await createPracticeFlowWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: TASK_QUEUE,
+      activities: createActivities({ prisma: db.prisma, transport, from: MAIL_FROM, afterSent: opts.afterSent }),
+      workflowBundlePath: inject('workflowBundlePath'),
+      tuning: { shutdownGraceSeconds: 1 },
+    });
+    running = worker.run();
+  } catch (err) {
+    await env.teardown();
+    await sink.stop();
+    await db.drop();
+    throw err;
+  }
+  return {
+    env,
+    client: env.client,
+    sink,
+    prisma: db.prisma,
+    async advanceTo(iso) {
+      const target = Date.parse(iso);
+      const now = await env.currentTimeMs();
+      if (target < now) throw new Error(`cannot move the test clock back from ${new Date(now).toISOString()} to ${iso}`);
+      await env.sleep(target - now);
+    },
+    mailFor(workflowId) {
+      return sink.messages().filter((m) => m.headers['x-practiceflow-flow'] === workflowId);
+    },
+    async stop() {
+      worker?.shutdown();
+      await running;
+      await env.teardown();
+      transport.close();
+      await sink.stop();
+      await db.drop();
+    },
+  };
+}
