@@ -1,0 +1,84 @@
+// `practiceflow`: the manager's and IT person's command line. Argument parsing by commander.
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfigOrExit } from '../config/env';
+import { formatMailboxTable, formatMessage, listMailbox, readMessage } from '../devstack/mailbox';
+import { verifyAuditChain } from '../activities/audit/ledger';
+import { createPrismaClient } from '../db/client';
+
+const program = new Command()
+  .name('practiceflow')
+  .description('PracticeFlow: durable compliance workflows for a medical practice')
+  .showHelpAfterError();
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number greater than 0');
+  return n;
+}
+
+const mail = program.command('mail').description('read the local mailbox (the development mail sink started by `npm start`)');
+
+mail
+  .command('list', { isDefault: true })
+  .description('list received messages, oldest first')
+  .option('--to <address>', 'only messages to this address (substring match)')
+  .option('--subject <text>', 'only messages whose subject contains this text')
+  .option('--since <iso>', 'only messages received at or after this ISO 8601 instant')
+  .option('--limit <n>', 'only the newest n messages', positiveInt)
+  .option('--json', 'print JSON instead of a table')
+  .action(async (opts: { to?: string; subject?: string; since?: string; limit?: number; json?: boolean }) => {
+    const config = loadConfigOrExit();
+    const mails = await listMailbox(resolve(config.PRACTICEFLOW_DATA_DIR, 'mail'), {
+      to: opts.to,
+      subjectContains: opts.subject,
+      since: opts.since,
+      limit: opts.limit,
+    });
+    console.log(opts.json ? JSON.stringify(mails, null, 2) : formatMailboxTable(mails));
+  });
+
+mail
+  .command('show')
+  .description('show one message with its headers and body')
+  .argument('<id>', 'message id from `practiceflow mail list` (a unique prefix is enough)')
+  .action(async (id: string) => {
+    const config = loadConfigOrExit();
+    const message = await readMessage(resolve(config.PRACTICEFLOW_DATA_DIR, 'mail'), id);
+    if (!message) {
+      console.error(`id: no message "${id}" in the mailbox`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(formatMessage(message));
+  });
+
+const audit = program.command('audit').description("the auditor's record");
+
+audit
+  .command('verify')
+  .description('walk the audit ledger hash chain and report OK or the first broken entry')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const config = loadConfigOrExit();
+    if (!config.DATABASE_URL) {
+      console.error('DATABASE_URL: must be set to the PracticeFlow database (npm start prints it)');
+      process.exitCode = 1;
+      return;
+    }
+    const prisma = createPrismaClient(config.DATABASE_URL);
+    try {
+      const verdict = await verifyAuditChain(prisma);
+      if (opts.json) console.log(JSON.stringify(verdict, null, 2));
+      else if (verdict.ok) console.log(`OK: ${verdict.entries} entries, chain head ${verdict.headHash}`);
+      else console.log(`BROKEN at entry ${verdict.brokenAtSeq} (${verdict.problem}): ${verdict.message}`);
+      if (!verdict.ok) process.exitCode = 2;
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});

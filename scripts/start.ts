@@ -1,0 +1,135 @@
+// `npm start`: the whole PracticeFlow stack on one machine. Each part is local unless configured:
+//   DATABASE_URL unset     -> embedded PostgreSQL with data in $PRACTICEFLOW_DATA_DIR/postgres
+//   TEMPORAL_ADDRESS unset -> Temporal dev server (+ Web UI), SQLite in $PRACTICEFLOW_DATA_DIR/temporal.sqlite
+//   SMTP_URL unset         -> local mail sink, messages in $PRACTICEFLOW_DATA_DIR/mail (`practiceflow mail`)
+// then migrations, then the worker. Ctrl-C stops everything in reverse order; a second start
+// reuses the data.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal';
+import { applyMigrations } from '../db/migrate';
+import { startEmbeddedPostgres } from '../devstack/postgres';
+import { startTemporalDevServer } from '../devstack/temporal';
+import { startMailSink } from '../devstack/mail-sink';
+import { ensureTemporalCli } from './tools/temporal-cli';
+import { createPracticeFlowWorker } from '../worker/create-worker';
+import { openWorkerDependencies } from '../worker/dependencies';
+
+type Stopper = { name: string; stop: () => Promise<void> | void };
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const dataDir = resolve(config.PRACTICEFLOW_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const stoppers: Stopper[] = [];
+  const summary: [string, string][] = [];
+  let worker: Worker | undefined;
+  let stopping = false;
+
+  const stopAll = async (): Promise<void> => {
+    for (const s of stoppers.reverse()) {
+      try {
+        await s.stop();
+      } catch (err) {
+        console.error(`stopping ${s.name}: ${(err as Error).message}`);
+      }
+    }
+  };
+  // The SDK would install its own signal handlers; we shut the worker down ourselves so the
+  // other services stop after it, in order.
+  Runtime.install({ shutdownSignals: [] });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: stopping PracticeFlow...`);
+    if (worker) worker.shutdown();
+    else void stopAll().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      console.log('Starting embedded PostgreSQL...');
+      const pg = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT });
+      stoppers.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+      databaseUrl = await pg.ensureDatabase('practiceflow');
+      summary.push(['PostgreSQL (embedded)', databaseUrl]);
+    } else {
+      summary.push(['PostgreSQL', redact(databaseUrl)]);
+    }
+    const { applied } = await applyMigrations(databaseUrl);
+    summary.push(['Migrations', applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date']);
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const cliPath = await ensureTemporalCli({ log: (line) => console.log(`  ${line}`) });
+      console.log('Starting Temporal dev server...');
+      const server = await startTemporalDevServer({
+        cliPath,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_DEV_UI_PORT,
+        dbFilename: resolve(dataDir, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      stoppers.push({ name: 'Temporal dev server', stop: () => server.stop() });
+      temporalAddress = server.address;
+      summary.push(['Temporal (dev server)', server.address]);
+      if (server.uiUrl) summary.push(['Temporal Web UI', server.uiUrl]);
+    } else {
+      summary.push(['Temporal', `${temporalAddress} namespace ${config.TEMPORAL_NAMESPACE}`]);
+    }
+
+    let smtpUrl = config.SMTP_URL;
+    if (!smtpUrl) {
+      const sink = await startMailSink({ port: config.MAIL_SINK_PORT, storeDir: resolve(dataDir, 'mail') });
+      stoppers.push({ name: 'mail sink', stop: () => sink.stop() });
+      smtpUrl = sink.url;
+      summary.push(['Mail (local sink)', `${sink.url}  read it: npx practiceflow mail`]);
+    } else {
+      summary.push(['Mail', redact(smtpUrl)]);
+    }
+
+    const deps = openWorkerDependencies({ databaseUrl, smtpUrl, mailFrom: config.MAIL_FROM });
+    stoppers.push({ name: 'database and mail connections', stop: () => deps.close() });
+    const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
+    stoppers.push({ name: 'Temporal connection', stop: () => connection.close() });
+    worker = await createPracticeFlowWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: deps.activities,
+      workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+      tuning: {
+        maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+        shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+      },
+    });
+    summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
+    summary.push(['Data folder', dataDir]);
+
+    const width = Math.max(...summary.map(([k]) => k.length));
+    console.log('\nPracticeFlow is running:');
+    for (const [k, v] of summary) console.log(`  ${k.padEnd(width)}  ${v}`);
+    console.log('\nPress Ctrl-C to stop.');
+    if (stopping) worker.shutdown();
+    await worker.run();
+  } finally {
+    await stopAll();
+  }
+  console.log('PracticeFlow stopped.');
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

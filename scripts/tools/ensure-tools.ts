@@ -1,0 +1,34 @@
+// `pretest`: makes sure the Temporal servers the tests use are present before vitest starts, so
+// the (possibly long, first-time) builds show progress here instead of inside a test hook.
+import { formatDuration, isMainModule } from './common';
+import { ensureTemporalCli } from './temporal-cli';
+import { ensureTestServer } from './test-server';
+
+export interface EnsuredTools {
+  /** undefined: no CLI could be had; the dev server then comes from the SDK's download. */
+  temporalCli: string | undefined;
+  testServer: string;
+}
+
+export async function ensureTools(opts: { log?: (line: string) => void } = {}): Promise<EnsuredTools> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const started = Date.now();
+  log('[tools] Temporal time-skipping test server…');
+  // Sequential on purpose: each can saturate both cores (Maven resolves, Go compiles for minutes).
+  const testServer = await ensureTestServer({ log: (l) => log(`[tools] ${l}`) });
+  log(`[tools]   ${testServer}`);
+  log('[tools] Temporal CLI (dev server)…');
+  const temporalCli = await ensureTemporalCli({ log: (l) => log(`[tools] ${l}`) });
+  log(`[tools]   ${temporalCli ?? 'not available: the Temporal SDK download will be used (needs internet)'}`);
+  log(`[tools] done in ${formatDuration(Date.now() - started)}`);
+  return { temporalCli, testServer };
+}
+
+if (await isMainModule(import.meta.url)) {
+  try {
+    await ensureTools();
+  } catch (err) {
+    console.error(`[tools] ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}
