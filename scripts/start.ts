@@ -6,11 +6,12 @@
 // reuses the data.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { buildWorkflowBundle } from './build-workflow-bundle';
 import { loadConfigOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal';
 import { applyMigrations } from '../db/migrate';
-import { startEmbeddedPostgres } from '../devstack/postgres';
+import { disownEmbeddedPostgresSignalHandlers, startEmbeddedPostgres } from '../devstack/postgres';
 import { startTemporalDevServer } from '../devstack/temporal';
 import { startMailSink } from '../devstack/mail-sink';
 import { ensureTemporalCli } from './tools/temporal-cli';
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   };
   // The SDK would install its own signal handlers; we shut the worker down ourselves so the
   // other services stop after it, in order.
-  Runtime.install({ shutdownSignals: [] });
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  disownEmbeddedPostgresSignalHandlers();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
       summary.push(['Mail', redact(smtpUrl)]);
     }
 
+    // Bundle the workflow code once, quietly (production passes a prebuilt WORKFLOW_BUNDLE_PATH).
+    const workflowBundlePath = config.WORKFLOW_BUNDLE_PATH ?? (await buildWorkflowBundle(resolve(dataDir, 'workflow-bundle.js')));
     const deps = openWorkerDependencies({ databaseUrl, smtpUrl, mailFrom: config.MAIL_FROM });
     stoppers.push({ name: 'database and mail connections', stop: () => deps.close() });
     const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activities: deps.activities,
-      workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+      workflowBundlePath,
       tuning: {
         maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
         maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

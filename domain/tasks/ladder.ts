@@ -93,9 +93,26 @@ export function escalationIndex(due: Due, policy: ReminderPolicy, calendar: Busi
   return fixedSteps(due, policy, calendar).length - 1;
 }
 
-/** The first step at or after `now`. Guarded: the overdue tail is infinite but strictly increasing. */
+/**
+ * The first step at or after `now`. The overdue tail is infinite but strictly increasing; for a
+ * task created long overdue (an expired credential entered today) its position is computed from
+ * the elapsed time rather than by walking every missed notice.
+ */
 export function firstStepAtOrAfter(due: Due, policy: ReminderPolicy, calendar: BusinessCalendar, now: number): number {
-  let i = 0;
+  const fixed = fixedSteps(due, policy, calendar);
+  const inFixed = fixed.findIndex((s) => s.at >= now);
+  if (inFixed >= 0) return inFixed;
+  const escalation = fixed[fixed.length - 1]!;
+  const every = policy.overdueEvery;
+  const elapsed =
+    every.unit === 'hours'
+      ? (now - escalation.at) / 3_600_000
+      : every.unit === 'business_days'
+        ? calendar.businessDaysBetween(calendar.dateOf(escalation.at), calendar.dateOf(now))
+        : (now - escalation.at) / 86_400_000;
+  // An estimate at most a notice or two off; step back, then walk forward.
+  let i = Math.max(fixed.length, fixed.length - 1 + Math.floor(elapsed / every.amount) - 1);
+  while (i > fixed.length && ladderStep(due, policy, calendar, i - 1).at >= now) i -= 1;
   while (ladderStep(due, policy, calendar, i).at < now) i += 1;
   return i;
 }

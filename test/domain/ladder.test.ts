@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../domain/calendar';
-import { initialStepIndex, ladderPreview, ladderStep, ReminderPolicySchema } from '../../domain/tasks';
+import { firstStepAtOrAfter, initialStepIndex, ladderPreview, ladderStep, ReminderPolicySchema } from '../../domain/tasks';
 
 const ny = new BusinessCalendar({ timeZone: 'America/New_York' });
 const policy = ReminderPolicySchema.parse({
@@ -68,5 +68,36 @@ describe('reminder ladder', () => {
     expect(ladderStep(due, policy, ny, initialStepIndex(due, policy, ny, created)).key).toBe('remind_1bd');
     const late = Date.parse('2031-01-20T15:00:00Z'); // weeks after the due date
     expect(ladderStep(due, policy, ny, initialStepIndex(due, policy, ny, late)).key).toBe('escalation');
+  });
+});
+
+describe('a task created long overdue', () => {
+  it('finds the next overdue notice directly, equal to walking the ladder step by step', () => {
+    const due = { date: '2020-01-06' };
+    const now = Date.parse('2026-11-22T15:00:00Z');
+    const index = initialStepIndex(due, policy, ny, now);
+    expect(ladderStep(due, policy, ny, index).key).toBe('escalation');
+    const next = firstStepAtOrAfter(due, policy, ny, now);
+    const step = ladderStep(due, policy, ny, next);
+    const previous = ladderStep(due, policy, ny, next - 1);
+    expect(step.at).toBeGreaterThanOrEqual(now);
+    expect(previous.at).toBeLessThan(now);
+    expect(step.kind).toBe('overdue');
+  });
+
+  it('agrees with a step-by-step walk for hour and calendar-day cadences', () => {
+    for (const overdueEvery of [
+      { amount: 12, unit: 'hours' as const },
+      { amount: 3, unit: 'calendar_days' as const },
+      { amount: 1, unit: 'business_days' as const },
+    ]) {
+      const p = ReminderPolicySchema.parse({ overdueEvery });
+      const due = { date: '2026-06-01' };
+      for (const now of [Date.parse('2026-06-03T10:00:00Z'), Date.parse('2026-07-06T13:00:00Z'), Date.parse('2026-09-01T23:59:00Z')]) {
+        let walked = 0;
+        while (ladderStep(due, p, ny, walked).at < now) walked += 1;
+        expect(firstStepAtOrAfter(due, p, ny, now)).toBe(walked);
+      }
+    }
   });
 });

@@ -1,0 +1,138 @@
+// The README's first command as a user runs it: `npm start` brings up Postgres, Temporal, the
+// mail sink and the worker; a flow runs against it and its reminder lands in the local mailbox;
+// Ctrl-C stops everything cleanly; a second start reuses the data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { listMailbox } from '../../devstack/mailbox';
+import { freePort } from '../../devstack/temporal';
+import { createPrismaClient } from '../../db/client';
+import { verifyAuditChain } from '../../activities/audit/ledger';
+import { checklistQuery } from '../../workflows/task-engine/definitions';
+import type { checklistFlow } from '../../workflows/checklist/workflow';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'practiceflow-start-'));
+// As root, Postgres runs as the `postgres` user, which must be able to enter the data folder.
+chmodSync(dataDir, 0o755);
+let ports: Record<string, number>;
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function npmStart(): Promise<Running> {
+  ports ??= {
+    EMBEDDED_POSTGRES_PORT: await freePort(),
+    TEMPORAL_DEV_PORT: await freePort(),
+    TEMPORAL_DEV_UI_PORT: await freePort(),
+    MAIL_SINK_PORT: await freePort(),
+  };
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), PRACTICEFLOW_DATA_DIR: dataDir };
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'NODE_ENV', 'WORKFLOW_BUNDLE_PATH']) delete env[name];
+  for (const [k, v] of Object.entries(ports)) env[k] = String(v);
+  // Its own process group, so a Ctrl-C can be delivered to npm and everything under it.
+  const child = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 240_000;
+  while (!out.includes('Press Ctrl-C to stop.')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early (${child.exitCode}):\n${out}`);
+    if (Date.now() > deadline) throw new Error(`npm start not ready in time:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { child, output: () => out, exited };
+}
+
+/** Ctrl-C in a terminal signals the whole foreground group: npm and PracticeFlow under it. */
+async function ctrlC(run: Running): Promise<string> {
+  process.kill(-run.child.pid!, 'SIGINT');
+  await run.exited;
+  const deadline = Date.now() + 60_000;
+  while (!/PracticeFlow stopped\.|\n\S*Error/.test(run.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  return run.output();
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+function summaryValue(output: string, label: string): string {
+  const line = output.split('\n').find((l) => l.trimStart().startsWith(label));
+  if (!line) throw new Error(`no "${label}" line in:\n${output}`);
+  return line.trim().slice(label.length).trim().split(/\s+/)[0]!;
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('npm start', () => {
+  it('runs the whole stack, stops on Ctrl-C and reuses its data on the next start', async () => {
+    const first = await npmStart();
+    const out = first.output();
+    expect(out).toMatch(/Migrations\s+applied \d+_init/);
+    expect(out).toMatch(/Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
+    const databaseUrl = summaryValue(out, 'PostgreSQL (embedded)');
+    const temporalAddress = summaryValue(out, 'Temporal (dev server)');
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    const client = new Client({ connection });
+    const handle = await client.workflow.start<typeof checklistFlow>('checklistFlow', {
+      taskQueue: 'practiceflow',
+      workflowId: 'e2e-badge',
+      args: [
+        {
+          title: 'Front desk set-up',
+          managerEmail: 'manager@clinic.example',
+          startedBy: 'manager@clinic.example',
+          practice: { timeZone: 'America/New_York' },
+          // Due last week: the manager is escalated at once.
+          tasks: [{ key: 'badge', title: 'Issue building badge', assignee: { email: 'lee@clinic.example' }, due: { date: '2020-01-06' } }],
+        },
+      ],
+    });
+    let mails = await listMailbox(join(dataDir, 'mail'));
+    for (let i = 0; i < 80 && mails.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      mails = await listMailbox(join(dataDir, 'mail'));
+    }
+    expect(mails.map((m) => [m.subject, m.to])).toEqual([['Overdue: Issue building badge (was due 2020-01-06)', ['manager@clinic.example']]]);
+    expect((await handle.query(checklistQuery)).tasks[0]).toMatchObject({ key: 'badge', overdue: true, status: 'open' });
+    await connection.close();
+
+    const stoppedOutput = await ctrlC(first);
+    expect(stoppedOutput).toContain('PracticeFlow stopped.');
+    expect(stoppedOutput).not.toMatch(/stopping .*:/);
+    for (const port of Object.values(ports)) expect(await portOpen(port)).toBe(false);
+
+    const second = await npmStart();
+    try {
+      expect(second.output()).toMatch(/Migrations\s+up to date/);
+      const again = await Connection.connect({ address: summaryValue(second.output(), 'Temporal (dev server)') });
+      try {
+        const view = await new Client({ connection: again }).workflow.getHandle('e2e-badge').query(checklistQuery);
+        expect(view.status).toBe('running');
+      } finally {
+        await again.close();
+      }
+      const prisma = createPrismaClient(databaseUrl);
+      try {
+        expect(await prisma.auditEntry.count({ where: { workflowId: 'e2e-badge' } })).toBeGreaterThanOrEqual(3);
+        expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true });
+      } finally {
+        await prisma.$disconnect();
+      }
+    } finally {
+      expect(await ctrlC(second)).toContain('PracticeFlow stopped.');
+    }
+  }, 600_000);
+});
