@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../domain/calendar';
 import type { checklistFlow } from '../../workflows/checklist/workflow';
-import { checklistQuery } from '../../workflows/task-engine/definitions';
+import { cancelFlowUpdate, checklistQuery } from '../../workflows/task-engine/definitions';
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
+import { recordHistory } from '../support/histories';
 import { MANAGER, oneTaskFlow } from './fixtures';
 
 const ny = new BusinessCalendar({ timeZone: 'America/New_York' });
@@ -89,5 +90,8 @@ describe('email outbox', () => {
     const after = await h.prisma.outboxEmail.findMany({ where: { workflowId: 'smtp-550' } });
     expect(after.filter((r) => r.status === 'rejected').map((r) => r.attempts)).toEqual([1, 1]);
     h.sink.clearFaults();
+    await handle.executeUpdate(cancelFlowUpdate, { args: [{ by: MANAGER, reason: 'Staff member left; address no longer valid' }] });
+    await handle.result();
+    await recordHistory(handle, 'checklistFlow-undeliverable-then-cancelled');
   });
 });

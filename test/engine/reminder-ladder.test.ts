@@ -7,6 +7,7 @@ import type { checklistFlow } from '../../workflows/checklist/workflow';
 import { cancelFlowUpdate, checklistQuery, completeTaskUpdate } from '../../workflows/task-engine/definitions';
 import { verifyAuditChain } from '../../activities/audit/ledger';
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
+import { recordHistory } from '../support/histories';
 import { ASSIGNEE, MANAGER, oneTaskFlow } from './fixtures';
 
 const ny = new BusinessCalendar({ timeZone: 'America/New_York' });
@@ -75,6 +76,7 @@ describe('a task due in 30 business days', () => {
     expect(done).toMatchObject({ status: 'completed', completion: { by: ASSIGNEE, late: true } });
     const result = await handle.result();
     expect(result.status).toBe('completed');
+    await recordHistory(handle, 'checklistFlow-30bd-ladder-completed-late');
 
     // Nothing more after completion (awaiting a result lets the test server skip ahead freely,
     // so from here on time is relative).
@@ -103,6 +105,7 @@ describe('a task due in 30 business days', () => {
     expect(view.status).toBe('cancelled');
     expect(view.tasks[0]!.status).toBe('cancelled');
     expect((await handle.result()).status).toBe('cancelled');
+    await recordHistory(handle, 'checklistFlow-cancelled');
 
     // Long past the due date and every overdue notice: still only the one reminder.
     await h.env.sleep('120 days');
