@@ -26,3 +26,18 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WORKFLOW_BUNDLE_PATH: is required/);
   });
 });
+
+describe('a process started with a bad variable', () => {
+  it('stops with a message naming the variable', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync('npx', ['tsx', 'worker/main.ts'], {
+      env: { ...process.env, TEMPORAL_ADDRESS: 'localhost', PRACTICE_TIME_ZONE: 'Eastern' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+    expect(run.stderr).toMatch(/PRACTICE_TIME_ZONE: must be an IANA time zone/);
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+  });
+});

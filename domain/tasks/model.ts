@@ -103,7 +103,7 @@ export const AddTaskSchema = z.object({
   task: TaskSpecSchema,
   by: ActorSchema,
 });
-export type AddTaskInput = z.infer<typeof AddTaskSchema>;
+export type AddTaskInput = z.input<typeof AddTaskSchema>;
 
 export const CancelFlowSchema = z.object({
   by: ActorSchema,

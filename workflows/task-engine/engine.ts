@@ -407,7 +407,7 @@ export class TaskEngine {
     this.version += 1;
   }
 
-  private validateAddTask(raw: AddTaskInput): AddTaskInput {
+  private validateAddTask(raw: AddTaskInput): z.infer<typeof AddTaskSchema> {
     const input = parseOrThrow(AddTaskSchema, raw);
     this.assertRunning();
     if (this.tasks.has(input.task.key)) {
