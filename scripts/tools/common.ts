@@ -5,6 +5,7 @@ import { access, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pidAlive } from '../../devstack/process';
 
 export type Log = (line: string) => void;
 
@@ -100,15 +101,6 @@ export function run(
   });
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Serialises `fn` across processes (parallel test workers, two clones building at once) with a

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../domain/calendar';
+import { LADDER } from '../engine/fixtures';
 import { firstStepAtOrAfter, initialStepIndex, ladderPreview, ladderStep, ReminderPolicySchema } from '../../domain/tasks';
 
 const ny = new BusinessCalendar({ timeZone: 'America/New_York' });
-const policy = ReminderPolicySchema.parse({
-  sendAt: '09:00',
-  before: [
-    { amount: 10, unit: 'business_days' },
-    { amount: 5, unit: 'business_days' },
-    { amount: 1, unit: 'business_days' },
-  ],
-  onDueDate: true,
-  escalateAfter: { amount: 1, unit: 'business_days' },
-  overdueEvery: { amount: 2, unit: 'business_days' },
-});
+const policy = ReminderPolicySchema.parse(LADDER);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
