@@ -36,7 +36,19 @@ export interface AuditEvent {
   detail: Record<string, unknown>;
 }
 
+export interface FlowRecord {
+  workflowId: string;
+  flowType: string;
+  subjectId: string;
+  title: string;
+  status: 'running' | 'completed' | 'cancelled';
+  startedAt: string;
+  startedBy: string;
+  closedAt?: string;
+}
+
 export interface EngineActivities {
   sendEmail(email: OutboundEmail): Promise<EmailReceipt>;
   recordAudit(events: AuditEvent[]): Promise<void>;
+  recordFlow(flow: FlowRecord): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import type { EngineActivities } from './contracts';
 import { createAuditActivities } from './audit/activities';
 import { createEmailActivities, type EmailDeps } from './email/outbox';
+import { createFlowActivities } from './flows/projection';
 
 export type ActivityDeps = EmailDeps;
 
@@ -9,5 +10,6 @@ export function createActivities(deps: ActivityDeps): EngineActivities {
   return {
     ...createEmailActivities(deps),
     ...createAuditActivities(deps.prisma),
+    ...createFlowActivities(deps.prisma),
   };
 }

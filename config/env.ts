@@ -61,6 +61,24 @@ export const EnvSchema = z
       .default('America/New_York')
       .refine(isIanaTimeZone, 'must be an IANA time zone such as America/New_York'),
 
+    PRACTICE_STATE: z.string().trim().regex(/^[A-Z]{2}$/, 'must be a two-letter US state code such as CA').optional(),
+    PRACTICE_EVERIFY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+    /** Comma-separated YYYY-MM-DD dates the practice is closed besides federal holidays. */
+    PRACTICE_CLOSURE_DAYS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean))
+      .refine((days) => days.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`))), 'must be comma-separated dates YYYY-MM-DD'),
+    PRACTICE_OBSERVE_INAUGURATION_DAY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+    PRACTICE_HIPAA_TRAINING_DAYS: positiveInt(30).refine((n) => n <= 365, 'must be at most 365'),
+    PRACTICE_NEW_HIRE_REPORT_DAYS: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(20, 'must be at most 20 (federal limit)').optional(),
+
+    /** Address the JSON API and console listen on (`npm start`, `npm run api`). */
+    API_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    API_PORT: positiveInt(8080),
+    /** Where the CLI finds the API. */
+    PRACTICEFLOW_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:8080' }).optional(),
+
     /** Path of a workflow bundle built by `npm run build`; required in production. */
     WORKFLOW_BUNDLE_PATH: optionalString,
     WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(20),

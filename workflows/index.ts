@@ -1,2 +1,3 @@
 // Every workflow type the worker registers; the workflow bundle is built from this file.
 export { checklistFlow } from './checklist/workflow';
+export { onboardingFlow } from './onboarding/workflow';

@@ -1,6 +1,6 @@
 // A checklist flow: any set of tasks a manager defines, run by the shared task engine.
 // It is also the smallest complete flow, used to prove the engine end to end.
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import { ErrorTypes, describeProblems, zodProblems } from '../../domain/errors';
 import { PracticeCalendarSchema } from '../../domain/practice/calendar-settings';
@@ -34,6 +34,7 @@ export async function checklistFlow(rawInput: ChecklistFlowInput): Promise<FlowV
   const input = parsed.data;
   const engine = new TaskEngine({
     flowType: 'checklist',
+    subjectId: workflowInfo().workflowId,
     title: input.title,
     managerEmail: input.managerEmail,
     startedBy: input.startedBy,

@@ -8,6 +8,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -54,7 +55,7 @@ const { sendEmail } = proxyActivities<EngineActivities>({
   },
 });
 
-const { recordAudit } = proxyActivities<EngineActivities>({
+const { recordAudit, recordFlow } = proxyActivities<EngineActivities>({
   startToCloseTimeout: '30 seconds',
   // The ledger must not lose an entry: keep retrying while the database is down.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -62,8 +63,13 @@ const { recordAudit } = proxyActivities<EngineActivities>({
 
 export const SYSTEM_ACTOR = 'system:practiceflow';
 
+/** Patch ids of changes to live workflow code (see test/replay). */
+export const PATCH_FLOW_PROJECTION = 'flow-projection';
+
 export interface EngineOptions {
   flowType: string;
+  /** The identifier the flow is about (hire id, provider id...), never PHI. */
+  subjectId: string;
   title: string;
   managerEmail: string;
   startedBy: string;
@@ -71,6 +77,8 @@ export interface EngineOptions {
   /** Defaults for tasks that do not carry their own reminder policy. */
   reminders?: ReminderPolicyInput;
   tasks: TaskSpec[];
+  /** Extra facts recorded with flow.started (identifiers and rule inputs only). */
+  startDetail?: Record<string, unknown>;
 }
 
 interface TaskState {
@@ -125,10 +133,17 @@ export class TaskEngine {
     try {
       await this.audit([
         this.event('flow.started', this.options.startedBy, {
-          detail: { title: this.options.title, managerEmail: this.options.managerEmail, timeZone: this.calendar.timeZone },
+          detail: {
+            title: this.options.title,
+            subjectId: this.options.subjectId,
+            managerEmail: this.options.managerEmail,
+            timeZone: this.calendar.timeZone,
+            ...this.options.startDetail,
+          },
         }),
         ...[...this.tasks.values()].map((t) => this.taskCreatedEvent(t, this.options.startedBy)),
       ]);
+      await this.project();
       await this.loop();
     } catch (err) {
       if (!isCancellation(err)) throw err;
@@ -136,11 +151,29 @@ export class TaskEngine {
       await CancellationScope.nonCancellable(async () => {
         this.markCancelled('system:temporal-cancellation', 'workflow cancellation requested through Temporal');
         await this.audit([this.event('flow.cancelled', this.cancelled!.by, { detail: { reason: this.cancelled!.reason } })]);
+        await this.project();
       });
       throw err;
     }
     await condition(allHandlersFinished);
+    await this.project();
     return this.view();
+  }
+
+  /** Writes the flow's row in the flow projection (lists, dashboards, after retention). */
+  private async project(): Promise<void> {
+    // Added after flows were already running: histories recorded before it replay unchanged.
+    if (!patched(PATCH_FLOW_PROJECTION)) return;
+    await recordFlow({
+      workflowId: this.workflowId,
+      flowType: this.options.flowType,
+      subjectId: this.options.subjectId,
+      title: this.options.title,
+      status: this.status,
+      startedAt: this.startedAt,
+      startedBy: this.options.startedBy,
+      closedAt: this.completedAt ?? this.cancelled?.at,
+    });
   }
 
   private async loop(): Promise<void> {
@@ -303,7 +336,7 @@ export class TaskEngine {
     });
   }
 
-  private assertRunning(): void {
+  assertRunning(): void {
     if (this.status !== 'running') {
       throw ApplicationFailure.create({ type: ErrorTypes.conflict, message: `flow is ${this.status}; it can no longer change`, nonRetryable: true });
     }
@@ -399,8 +432,22 @@ export class TaskEngine {
     return this.taskView(task);
   }
 
-  /** For flows whose rules move dates (e.g. a changed start date); the caller audits. */
-  protected reschedule(task: TaskState, due: Due): void {
+  /**
+   * For flows whose rules move dates (e.g. a changed start date): moves an open task's due date
+   * and restarts its reminders. Returns the change, or undefined when the task is closed or the
+   * date is the same. The caller audits.
+   */
+  rescheduleTask(key: string, due: Due): { from: string; to: string } | undefined {
+    const task = this.tasks.get(key);
+    if (!task || task.status !== 'open') return undefined;
+    const from = dueDateOf(task.due, this.calendar);
+    const to = dueDateOf(due, this.calendar);
+    if (JSON.stringify(task.due) === JSON.stringify(due)) return undefined;
+    this.reschedule(task, due);
+    return { from, to };
+  }
+
+  private reschedule(task: TaskState, due: Due): void {
     task.due = due;
     task.dueChanges += 1;
     task.nextStep = initialStepIndex(due, task.policy, this.calendar, Date.now());
@@ -418,10 +465,33 @@ export class TaskEngine {
 
   private async addTask(raw: AddTaskInput): Promise<TaskView> {
     const input = this.validateAddTask(raw);
-    const task = this.addTaskState(input.task);
+    return this.addTaskBy(input.task, input.by);
+  }
+
+  /** Adds a task on behalf of `actor` (an Update, or a flow's own rule) and audits it. */
+  async addTaskBy(spec: TaskSpec, actor: string): Promise<TaskView> {
+    const task = this.addTaskState(spec);
     this.version += 1;
-    await this.audit([this.taskCreatedEvent(task, input.by)]);
+    await this.audit([this.taskCreatedEvent(task, actor)]);
     return this.taskView(task);
+  }
+
+  hasTask(key: string): boolean {
+    return this.tasks.has(key);
+  }
+
+  taskViewOf(key: string): TaskView | undefined {
+    const task = this.tasks.get(key);
+    return task ? this.taskView(task) : undefined;
+  }
+
+  get calendarInUse(): BusinessCalendar {
+    return this.calendar;
+  }
+
+  /** Records flow-specific events (e.g. a changed start date) in the ledger. */
+  async recordEvent(action: string, actor: string, extra: { key?: string; taskKey?: string; rule?: string; detail: Record<string, unknown> }): Promise<void> {
+    await this.audit([this.event(action, actor, extra)]);
   }
 
   private async cancel(raw: CancelFlowInput): Promise<FlowView> {

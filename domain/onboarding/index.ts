@@ -1,0 +1,5 @@
+export * from './roles';
+export * from './request';
+export * from './rules';
+export * from './plan';
+export * from './state-new-hire';

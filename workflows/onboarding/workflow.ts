@@ -1,0 +1,115 @@
+// New-hire onboarding: the tasks of DOMAIN.md §1 planned from the hire's role and start date,
+// carried to completion by the task engine (reminders, escalations, audit).
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { z } from 'zod';
+import { ErrorTypes, describeProblems, zodProblems } from '../../domain/errors';
+import { ChangeStartDateSchema, OnboardingFlowInputSchema, planOnboarding, type OnboardingFlowInput } from '../../domain/onboarding';
+import { ActorSchema, type FlowView } from '../../domain/tasks/model';
+import { TaskEngine } from '../task-engine/engine';
+import { changeStartDateUpdate, reverseHepBDeclinationUpdate } from './definitions';
+
+const HepBReversalSchema = z.object({ by: ActorSchema, note: z.string().max(2000).optional() });
+
+function parse<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error);
+    throw ApplicationFailure.create({ type: ErrorTypes.validation, message: describeProblems(problems), details: [problems], nonRetryable: true });
+  }
+  return parsed.data;
+}
+
+const conflict = (message: string) => ApplicationFailure.create({ type: ErrorTypes.conflict, message, nonRetryable: true });
+
+export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView> {
+  const { request, practice, startedBy } = parse(OnboardingFlowInputSchema, raw);
+  let startDate = request.startDate;
+  const plan = planOnboarding(request, practice);
+  const engine = new TaskEngine({
+    flowType: 'onboarding',
+    subjectId: request.hireId,
+    title: `Onboarding ${request.hireId} ${request.name} (${request.role})`,
+    managerEmail: request.managerEmail,
+    startedBy,
+    calendar: practice,
+    reminders: practice.reminders,
+    tasks: plan.tasks,
+    startDetail: { hireId: request.hireId, role: request.role, startDate, facts: plan.facts, practice: { state: practice.state, eVerify: practice.eVerify } },
+  });
+  let startDateChanges = 0;
+
+  setHandler(
+    changeStartDateUpdate,
+    async (rawChange) => {
+      const change = parse(ChangeStartDateSchema, rawChange);
+      const next = planOnboarding(request, practice, change.startDate);
+      const moved: { task: string; from: string; to: string }[] = [];
+      const added: string[] = [];
+      for (const spec of next.tasks) {
+        if (!engine.hasTask(spec.key)) {
+          await engine.addTaskBy(spec, change.by);
+          added.push(spec.key);
+          continue;
+        }
+        const moveResult = engine.rescheduleTask(spec.key, spec.due);
+        if (moveResult) moved.push({ task: spec.key, ...moveResult });
+      }
+      const previous = startDate;
+      startDate = change.startDate;
+      startDateChanges += 1;
+      // Completed tasks keep their dates and evidence: only open tasks move.
+      await engine.recordEvent('onboarding.start_date_changed', change.by, {
+        key: String(startDateChanges),
+        rule: '8 CFR 274a.2(b)(1)(ii); 29 CFR 1910.1030(f)(2)(i) (dates recomputed from the new start date)',
+        detail: { from: previous, to: change.startDate, reason: change.reason, moved, added },
+      });
+      return engine.view();
+    },
+    {
+      validator: (rawChange) => {
+        const change = parse(ChangeStartDateSchema, rawChange);
+        engine.assertRunning();
+        if (change.startDate === startDate) throw conflict(`startDate: the start date is already ${startDate}`);
+      },
+    },
+  );
+
+  setHandler(
+    reverseHepBDeclinationUpdate,
+    async (rawReversal) => {
+      const reversal = parse(HepBReversalSchema, rawReversal);
+      const calendar = engine.calendarInUse;
+      const today = calendar.dateOf(Date.now());
+      await engine.recordEvent('onboarding.hepb_declination_reversed', reversal.by, {
+        key: 'hepb_vaccine_offer',
+        taskKey: 'hepb_vaccine_offer',
+        rule: '29 CFR 1910.1030(f)(2)(iv)',
+        detail: { note: reversal.note },
+      });
+      return engine.addTaskBy(
+        {
+          key: 'hepb_vaccination',
+          title: 'Make the hepatitis B vaccination series available (declination reversed)',
+          assignee: { email: request.managerEmail, label: 'manager' },
+          due: { date: calendar.rollForward(today) },
+          rule: { citation: '29 CFR 1910.1030(f)(2)(iv)', summary: 'vaccine made available at the time the employee decides to accept' },
+          required: true,
+          reminders: practice.reminders,
+        },
+        reversal.by,
+      );
+    },
+    {
+      validator: (rawReversal) => {
+        parse(HepBReversalSchema, rawReversal);
+        engine.assertRunning();
+        const offer = engine.taskViewOf('hepb_vaccine_offer');
+        if (!offer) throw ApplicationFailure.create({ type: ErrorTypes.notFound, message: 'taskKey: this hire has no hepatitis B offer (no occupational exposure)', nonRetryable: true });
+        if (offer.completion?.outcome !== 'declined') throw conflict('hepb_vaccine_offer: there is no recorded declination to reverse');
+        if (engine.hasTask('hepb_vaccination')) throw conflict('hepb_vaccine_offer: the declination was already reversed');
+      },
+    },
+  );
+
+  return engine.run();
+}
