@@ -18,41 +18,58 @@ export type NonBusinessReason = { kind: 'weekend' } | { kind: 'holiday'; holiday
 
 export class BusinessCalendar {
   readonly timeZone: string;
-  private readonly closures: ReadonlySet<IsoDate>;
+  private readonly closures: ReadonlySet<number>;
   private readonly inauguration: boolean;
+  /** Day numbers of observed holidays, per year: business-day loops must stay cheap over years. */
+  private readonly holidayDays = new Map<number, Map<number, Holiday>>();
 
   constructor(settings: CalendarSettings) {
     if (!DateTime.now().setZone(settings.timeZone).isValid) {
       throw new RangeError(`timeZone: "${settings.timeZone}" is not an IANA time zone`);
     }
     this.timeZone = settings.timeZone;
-    this.closures = new Set(settings.closureDays ?? []);
+    this.closures = new Set((settings.closureDays ?? []).map(toDayNumber));
     this.inauguration = settings.observeInaugurationDay ?? false;
   }
 
-  holidayOn(date: IsoDate): Holiday | undefined {
-    const year = Number(date.slice(0, 4));
-    const federal = federalHolidaysObservedIn(year).find((h) => h.date === date);
-    if (federal) return federal;
-    if (this.inauguration) {
-      const inaug = inaugurationDay(year);
-      if (inaug?.date === date) return inaug;
+  private holidaysOfYear(year: number): Map<number, Holiday> {
+    let days = this.holidayDays.get(year);
+    if (!days) {
+      const list = [...federalHolidaysObservedIn(year)];
+      const inaug = this.inauguration ? inaugurationDay(year) : undefined;
+      if (inaug && !list.some((h) => h.date === inaug.date)) list.push(inaug);
+      days = new Map(list.map((h) => [toDayNumber(h.date), h]));
+      this.holidayDays.set(year, days);
     }
-    return undefined;
+    return days;
+  }
+
+  private holidayOnDay(day: number): Holiday | undefined {
+    return this.holidaysOfYear(yearOfDay(day)).get(day);
+  }
+
+  private isBusinessDayNumber(day: number): boolean {
+    const weekday = weekdayOfDay(day);
+    return weekday !== 0 && weekday !== 6 && !this.holidayOnDay(day) && !this.closures.has(day);
+  }
+
+  holidayOn(date: IsoDate): Holiday | undefined {
+    return this.holidayOnDay(toDayNumber(date));
   }
 
   /** Why a date is not a business day, or undefined when it is one. */
   nonBusinessReason(date: IsoDate): NonBusinessReason | undefined {
-    const weekday = toDate(date).weekday; // 1 = Monday ... 7 = Sunday
-    if (weekday >= 6) return { kind: 'weekend' };
-    const holiday = this.holidayOn(date);
+    const day = toDayNumber(date);
+    const weekday = weekdayOfDay(day);
+    if (weekday === 0 || weekday === 6) return { kind: 'weekend' };
+    const holiday = this.holidayOnDay(day);
     if (holiday) return { kind: 'holiday', holiday };
-    if (this.closures.has(date)) return { kind: 'closure' };
+    if (this.closures.has(day)) return { kind: 'closure' };
     return undefined;
   }
 
   isBusinessDay(date: IsoDate): boolean {
-    return this.nonBusinessReason(date) === undefined;
+    return this.isBusinessDayNumber(toDayNumber(date));
   }
 
   /**
@@ -61,19 +78,19 @@ export class BusinessCalendar {
    */
   addBusinessDays(date: IsoDate, n: number): IsoDate {
     assertWhole(n, 'n');
-    let current = toDate(date);
+    let day = toDayNumber(date);
     const step = n >= 0 ? 1 : -1;
     let remaining = Math.abs(n);
     while (remaining > 0) {
-      current = current.plus({ days: step });
-      if (this.isBusinessDay(fromDate(current))) remaining -= 1;
+      day += step;
+      if (this.isBusinessDayNumber(day)) remaining -= 1;
     }
-    return fromDate(current);
+    return fromDayNumber(day);
   }
 
   addCalendarDays(date: IsoDate, n: number): IsoDate {
     assertWhole(n, 'n');
-    return fromDate(toDate(date).plus({ days: n }));
+    return fromDayNumber(toDayNumber(date) + n);
   }
 
   /**
@@ -82,30 +99,31 @@ export class BusinessCalendar {
    */
   addMonths(date: IsoDate, n: number): IsoDate {
     assertWhole(n, 'n');
-    return fromDate(toDate(date).plus({ months: n }));
+    toDayNumber(date); // validates
+    return DateTime.fromISO(date, { zone: 'UTC' }).plus({ months: n }).toISODate()!;
   }
 
   /** The date itself when it is a business day, else the next business day (deadline roll-forward). */
   rollForward(date: IsoDate): IsoDate {
-    let current = date;
-    while (!this.isBusinessDay(current)) current = this.addCalendarDays(current, 1);
-    return current;
+    let day = toDayNumber(date);
+    while (!this.isBusinessDayNumber(day)) day += 1;
+    return fromDayNumber(day);
   }
 
   /** The date itself when it is a business day, else the business day before it. */
   rollBack(date: IsoDate): IsoDate {
-    let current = date;
-    while (!this.isBusinessDay(current)) current = this.addCalendarDays(current, -1);
-    return current;
+    let day = toDayNumber(date);
+    while (!this.isBusinessDayNumber(day)) day -= 1;
+    return fromDayNumber(day);
   }
 
   /** Business days in (from, to]: how many business days after `from` the date `to` is. */
   businessDaysBetween(from: IsoDate, to: IsoDate): number {
-    if (to < from) return -this.businessDaysBetween(to, from);
+    const a = toDayNumber(from);
+    const b = toDayNumber(to);
+    if (b < a) return -this.businessDaysBetween(to, from);
     let count = 0;
-    for (let d = this.addCalendarDays(from, 1); d <= to; d = this.addCalendarDays(d, 1)) {
-      if (this.isBusinessDay(d)) count += 1;
-    }
+    for (let day = a + 1; day <= b; day += 1) if (this.isBusinessDayNumber(day)) count += 1;
     return count;
   }
 
@@ -131,14 +149,31 @@ export class BusinessCalendar {
   }
 }
 
-function toDate(date: IsoDate): DateTime {
-  const dt = DateTime.fromISO(date, { zone: 'UTC' });
-  if (!dt.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`"${date}" is not a date in the form YYYY-MM-DD`);
-  return dt;
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date; rejects malformed and impossible dates. */
+function toDayNumber(date: IsoDate): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (match) {
+    const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const ms = Date.UTC(y, m - 1, d);
+    const check = new Date(ms);
+    if (y >= 1000 && check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d) return ms / DAY_MS;
+  }
+  throw new RangeError(`"${date}" is not a date in the form YYYY-MM-DD`);
 }
 
-function fromDate(dt: DateTime): IsoDate {
-  return dt.toISODate()!;
+function fromDayNumber(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */
+function weekdayOfDay(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+function yearOfDay(day: number): number {
+  return new Date(day * DAY_MS).getUTCFullYear();
 }
 
 function assertWhole(n: number, name: string): void {
