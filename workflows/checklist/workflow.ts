@@ -1,11 +1,11 @@
 // A checklist flow: any set of tasks a manager defines, run by the shared task engine.
 // It is also the smallest complete flow, used to prove the engine end to end.
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
-import { ErrorTypes, describeProblems, zodProblems } from '../../domain/errors';
 import { PracticeCalendarSchema } from '../../domain/practice/calendar-settings';
 import { ActorSchema, EmailSchema, ReminderPolicySchema, TaskSpecSchema, type FlowView } from '../../domain/tasks/model';
 import { TaskEngine } from '../task-engine/engine';
+import { parseOrThrow } from '../task-engine/failures';
 
 export const ChecklistFlowInputSchema = z
   .object({
@@ -26,12 +26,7 @@ export const ChecklistFlowInputSchema = z
 export type ChecklistFlowInput = z.input<typeof ChecklistFlowInputSchema>;
 
 export async function checklistFlow(rawInput: ChecklistFlowInput): Promise<FlowView> {
-  const parsed = ChecklistFlowInputSchema.safeParse(rawInput);
-  if (!parsed.success) {
-    const problems = zodProblems(parsed.error);
-    throw ApplicationFailure.create({ type: ErrorTypes.validation, message: describeProblems(problems), details: [problems], nonRetryable: true });
-  }
-  const input = parsed.data;
+  const input = parseOrThrow(ChecklistFlowInputSchema, rawInput);
   const engine = new TaskEngine({
     flowType: 'checklist',
     subjectId: workflowInfo().workflowId,

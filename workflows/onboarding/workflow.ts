@@ -1,28 +1,17 @@
 // New-hire onboarding: the tasks of DOMAIN.md §1 planned from the hire's role and start date,
 // carried to completion by the task engine (reminders, escalations, audit).
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
-import { ErrorTypes, describeProblems, zodProblems } from '../../domain/errors';
 import { ChangeStartDateSchema, OnboardingFlowInputSchema, planOnboarding, type OnboardingFlowInput } from '../../domain/onboarding';
 import { ActorSchema, type FlowView } from '../../domain/tasks/model';
 import { TaskEngine } from '../task-engine/engine';
+import { conflictFailure, notFoundFailure, parseOrThrow } from '../task-engine/failures';
 import { changeStartDateUpdate, reverseHepBDeclinationUpdate } from './definitions';
 
 const HepBReversalSchema = z.object({ by: ActorSchema, note: z.string().max(2000).optional() });
 
-function parse<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = zodProblems(parsed.error);
-    throw ApplicationFailure.create({ type: ErrorTypes.validation, message: describeProblems(problems), details: [problems], nonRetryable: true });
-  }
-  return parsed.data;
-}
-
-const conflict = (message: string) => ApplicationFailure.create({ type: ErrorTypes.conflict, message, nonRetryable: true });
-
 export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView> {
-  const { request, practice, startedBy } = parse(OnboardingFlowInputSchema, raw);
+  const { request, practice, startedBy } = parseOrThrow(OnboardingFlowInputSchema, raw);
   let startDate = request.startDate;
   const plan = planOnboarding(request, practice);
   const engine = new TaskEngine({
@@ -41,7 +30,7 @@ export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView
   setHandler(
     changeStartDateUpdate,
     async (rawChange) => {
-      const change = parse(ChangeStartDateSchema, rawChange);
+      const change = parseOrThrow(ChangeStartDateSchema, rawChange);
       const next = planOnboarding(request, practice, change.startDate);
       const moved: { task: string; from: string; to: string }[] = [];
       const added: string[] = [];
@@ -67,9 +56,9 @@ export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView
     },
     {
       validator: (rawChange) => {
-        const change = parse(ChangeStartDateSchema, rawChange);
+        const change = parseOrThrow(ChangeStartDateSchema, rawChange);
         engine.assertRunning();
-        if (change.startDate === startDate) throw conflict(`startDate: the start date is already ${startDate}`);
+        if (change.startDate === startDate) throw conflictFailure(`startDate: the start date is already ${startDate}`);
       },
     },
   );
@@ -77,7 +66,7 @@ export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView
   setHandler(
     reverseHepBDeclinationUpdate,
     async (rawReversal) => {
-      const reversal = parse(HepBReversalSchema, rawReversal);
+      const reversal = parseOrThrow(HepBReversalSchema, rawReversal);
       const calendar = engine.calendarInUse;
       const today = calendar.dateOf(Date.now());
       await engine.recordEvent('onboarding.hepb_declination_reversed', reversal.by, {
@@ -101,12 +90,12 @@ export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView
     },
     {
       validator: (rawReversal) => {
-        parse(HepBReversalSchema, rawReversal);
+        parseOrThrow(HepBReversalSchema, rawReversal);
         engine.assertRunning();
         const offer = engine.taskViewOf('hepb_vaccine_offer');
-        if (!offer) throw ApplicationFailure.create({ type: ErrorTypes.notFound, message: 'taskKey: this hire has no hepatitis B offer (no occupational exposure)', nonRetryable: true });
-        if (offer.completion?.outcome !== 'declined') throw conflict('hepb_vaccine_offer: there is no recorded declination to reverse');
-        if (engine.hasTask('hepb_vaccination')) throw conflict('hepb_vaccine_offer: the declination was already reversed');
+        if (!offer) throw notFoundFailure('taskKey: this hire has no hepatitis B offer (no occupational exposure)');
+        if (offer.completion?.outcome !== 'declined') throw conflictFailure('hepb_vaccine_offer: there is no recorded declination to reverse');
+        if (engine.hasTask('hepb_vaccination')) throw conflictFailure('hepb_vaccine_offer: the declination was already reversed');
       },
     },
   );

@@ -3,7 +3,6 @@
 // Durable timers only (condition with timeout); dates come from the pure domain rules.
 import {
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -17,7 +16,8 @@ import {
 import type { z } from 'zod';
 import type { AuditEvent, EngineActivities } from '../../activities/contracts';
 import { BusinessCalendar, type CalendarSettings } from '../../domain/calendar/business-calendar';
-import { ErrorTypes, zodProblems, describeProblems, type FieldProblem } from '../../domain/errors';
+import { ErrorTypes } from '../../domain/errors';
+import { conflictFailure, notFoundFailure, parseOrThrow, validationFailure } from './failures';
 import { dueDateOf, initialStepIndex, firstStepAtOrAfter, ladderStep, lateFrom, type LadderStep } from '../../domain/tasks/ladder';
 import {
   AddTaskSchema,
@@ -90,21 +90,6 @@ interface TaskState {
   /** Index of the next ladder step to fire. */
   nextStep: number;
   dueChanges: number;
-}
-
-function validationFailure(problems: FieldProblem[]): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: ErrorTypes.validation,
-    message: describeProblems(problems),
-    details: [problems],
-    nonRetryable: true,
-  });
-}
-
-function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw validationFailure(zodProblems(parsed.error));
-  return parsed.data;
 }
 
 export class TaskEngine {
@@ -338,25 +323,17 @@ export class TaskEngine {
 
   assertRunning(): void {
     if (this.status !== 'running') {
-      throw ApplicationFailure.create({ type: ErrorTypes.conflict, message: `flow is ${this.status}; it can no longer change`, nonRetryable: true });
+      throw conflictFailure(`flow is ${this.status}; it can no longer change`);
     }
   }
 
   private openTask(taskKey: string): TaskState {
     const task = this.tasks.get(taskKey);
     if (!task) {
-      throw ApplicationFailure.create({
-        type: ErrorTypes.notFound,
-        message: `taskKey: no task "${taskKey}" in this flow (tasks: ${[...this.tasks.keys()].join(', ')})`,
-        nonRetryable: true,
-      });
+      throw notFoundFailure(`taskKey: no task "${taskKey}" in this flow (tasks: ${[...this.tasks.keys()].join(', ')})`);
     }
     if (task.status !== 'open') {
-      throw ApplicationFailure.create({
-        type: ErrorTypes.conflict,
-        message: `taskKey: task "${taskKey}" is already ${task.status}${task.completion ? ` (by ${task.completion.by} at ${task.completion.at})` : ''}`,
-        nonRetryable: true,
-      });
+      throw conflictFailure(`taskKey: task "${taskKey}" is already ${task.status}${task.completion ? ` (by ${task.completion.by} at ${task.completion.at})` : ''}`);
     }
     return task;
   }
@@ -458,7 +435,7 @@ export class TaskEngine {
     const input = parseOrThrow(AddTaskSchema, raw);
     this.assertRunning();
     if (this.tasks.has(input.task.key)) {
-      throw ApplicationFailure.create({ type: ErrorTypes.conflict, message: `task.key: this flow already has a task "${input.task.key}"`, nonRetryable: true });
+      throw conflictFailure(`task.key: this flow already has a task "${input.task.key}"`);
     }
     return input;
   }
