@@ -47,6 +47,30 @@ export interface FlowRecord {
   closedAt?: string;
 }
 
+/** The state of one credential as its workflow last recorded it. */
+export interface CredentialRecord {
+  credentialId: string;
+  providerId: string;
+  type: string;
+  issuer?: string;
+  jurisdiction?: string;
+  number?: string;
+  issueDate?: string;
+  dueDate: string;
+  status: 'active' | 'lapsed' | 'new_application_required' | 'retired';
+  flags: string[];
+  evidence?: string;
+  providerEmail: string;
+  ownerEmail: string;
+  managerEmail: string;
+  workflowId: string;
+  cycle: number;
+}
+
+export interface CredentialActivities {
+  recordCredential(record: CredentialRecord): Promise<void>;
+}
+
 export interface EngineActivities {
   sendEmail(email: OutboundEmail): Promise<EmailReceipt>;
   recordAudit(events: AuditEvent[]): Promise<void>;

@@ -2,7 +2,7 @@
 // so all three run the same workflows and activities with the same options.
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import type { EngineActivities } from '../activities/contracts';
+import type { AllActivities } from '../activities';
 
 export const WORKFLOWS_ENTRY = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -24,7 +24,7 @@ export interface PracticeFlowWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: EngineActivities;
+  activities: AllActivities;
   /** A prebuilt bundle (`npm run build`); without it the workflows are bundled at start-up. */
   workflowBundlePath?: string;
   tuning?: Partial<WorkerTuning>;

@@ -2,14 +2,14 @@
 import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
 import { createSmtpTransport } from '../activities/email/transport';
-import type { EngineActivities } from '../activities/contracts';
+import type { AllActivities } from '../activities';
 import { createPrismaClient } from '../db/client';
 import type { PrismaClient } from '../generated/prisma/client';
 
 export interface WorkerDependencies {
   prisma: PrismaClient;
   transport: Transporter;
-  activities: EngineActivities;
+  activities: AllActivities;
   close(): Promise<void>;
 }
 

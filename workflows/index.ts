@@ -1,3 +1,4 @@
 // Every workflow type the worker registers; the workflow bundle is built from this file.
 export { checklistFlow } from './checklist/workflow';
 export { onboardingFlow } from './onboarding/workflow';
+export { credentialFlow } from './credential/workflow';
