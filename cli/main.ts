@@ -1,15 +1,26 @@
 // `practiceflow`: the manager's and IT person's command line. Argument parsing by commander.
+// Flow commands talk to the API (PRACTICEFLOW_API_URL); `plan`, `mail` and `audit` run locally.
+// Errors print `error: <message>` and one `  <path>: <reason>` line per field problem, never a
+// stack trace; exit code 1 when a command fails, 2 when it was used wrongly.
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadConfigOrExit } from '../config/env';
 import { formatMailboxTable, formatMessage, listMailbox, readMessage } from '../devstack/mailbox';
 import { verifyAuditChain } from '../activities/audit/ledger';
 import { createPrismaClient } from '../db/client';
+import { ServiceError } from '../services/errors';
+import { CliError } from './api-client';
+import { registerFlowCommands, registerOnboardingCommands } from './flows';
 
 const program = new Command()
   .name('practiceflow')
   .description('PracticeFlow: durable compliance workflows for a medical practice')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Before any subcommand exists, so they inherit it: usage errors reach the handler at the end.
+  .exitOverride();
+
+registerOnboardingCommands(program);
+registerFlowCommands(program);
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -78,7 +89,26 @@ audit
     }
   });
 
+/** `error: <message>`, then each field problem unless the message already is that one problem. */
+function printError(message: string, problems: { path: string; message: string }[]): void {
+  console.error(`error: ${message}`);
+  const only = problems.length === 1 ? problems[0]! : undefined;
+  if (only && `${only.path}: ${only.message}` === message) return;
+  for (const p of problems) console.error(`  ${p.path}: ${p.message}`);
+}
+
 program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exitCode = 1;
+  if (err instanceof CommanderError) {
+    // commander has printed its message (and the help); 0 for --help and --version.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof CliError) {
+    printError(err.message, err.problems);
+    process.exitCode = err.exitCode;
+  } else if (err instanceof ServiceError) {
+    printError(err.message, err.problems);
+    process.exitCode = 1;
+  } else {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
 });

@@ -1,5 +1,6 @@
 // The README's first command as a user runs it: `npm start` brings up Postgres, Temporal, the
-// mail sink and the worker; a flow runs against it and its reminder lands in the local mailbox;
+// mail sink, the worker and the API; a flow runs against it, its reminder lands in the local
+// mailbox and the API shows its checklist;
 // Ctrl-C stops everything cleanly; a second start reuses the data.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,7 @@ async function npmStart(): Promise<Running> {
     TEMPORAL_DEV_PORT: await freePort(),
     TEMPORAL_DEV_UI_PORT: await freePort(),
     MAIL_SINK_PORT: await freePort(),
+    API_PORT: await freePort(),
   };
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PRACTICEFLOW_DATA_DIR: dataDir };
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'NODE_ENV', 'WORKFLOW_BUNDLE_PATH']) delete env[name];
@@ -108,6 +110,12 @@ describe('npm start', () => {
     expect(mails.map((m) => [m.subject, m.to])).toEqual([['Overdue: Issue building badge (was due 2020-01-06)', ['manager@clinic.example']]]);
     expect((await handle.query(checklistQuery)).tasks[0]).toMatchObject({ key: 'badge', overdue: true, status: 'open' });
     await connection.close();
+
+    const apiUrl = summaryValue(out, 'API');
+    expect(apiUrl).toBe(`http://127.0.0.1:${ports.API_PORT}`);
+    expect(await (await fetch(`${apiUrl}/api/health`)).json()).toEqual({ ok: true, temporal: 'ok', database: 'ok' });
+    const shown = (await (await fetch(`${apiUrl}/api/flows/e2e-badge`)).json()) as { status: string; tasks: { key: string }[] };
+    expect(shown).toMatchObject({ status: 'running', tasks: [{ key: 'badge' }] });
 
     const stoppedOutput = await ctrlC(first);
     expect(stoppedOutput).toContain('PracticeFlow stopped.');

@@ -1,0 +1,45 @@
+// `npm run api`: the API on its own, beside workers run elsewhere (`npm start` already serves it
+// next to its worker). Needs DATABASE_URL and TEMPORAL_ADDRESS; stops cleanly on SIGINT/SIGTERM.
+import { loadConfigOrExit } from '../config/env';
+import { openFlowService } from '../services/open';
+import { startApiServer } from './server';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
+  if (missing.length > 0) {
+    console.error(`The API needs ${missing.join(', ')} (or use \`npm start\`, which serves the API with local services).`);
+    process.exit(1);
+  }
+  const opened = openFlowService(config, { databaseUrl: config.DATABASE_URL!, temporalAddress: config.TEMPORAL_ADDRESS });
+  let api;
+  try {
+    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, service: opened.service });
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+  console.log(`PracticeFlow API listening on ${api.url} (Temporal ${config.TEMPORAL_ADDRESS}, namespace ${config.TEMPORAL_NAMESPACE}); OpenAPI: ${api.url}/api/openapi.json`);
+  const server = api;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: stopping the API...`);
+    void server
+      .stop()
+      .then(() => opened.close())
+      .then(() => console.log('PracticeFlow API stopped.'))
+      .catch((err: unknown) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exitCode = 1;
+      });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+// The OpenAPI 3.1 document, generated from the route table and the zod schemas the service
+// validates with (z.toJSONSchema): nothing here is written by hand but the prose.
+import { z } from 'zod';
+import { ErrorBodySchema } from '../services/schemas';
+import { ACTOR_HEADER, routes, type RouteSpec } from './routes';
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
+const pathParams = (path: string): string[] => [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+
+const PARAM_DESCRIPTIONS: Record<string, string> = {
+  flowId: 'Flow id, e.g. onboarding-h-1042',
+  taskKey: 'Task key, e.g. i9_section2',
+};
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad input: malformed JSON, a body that is not an object, or fields that fail validation (each named in `problems`)',
+  404: 'Unknown flow or task',
+  409: 'Conflicts with the current state: task already completed, hire already started, flow closed',
+  503: 'Temporal or the database cannot be reached',
+};
+
+function operation(route: RouteSpec): JsonSchema {
+  const parameters: JsonSchema[] = pathParams(route.path).map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    description: PARAM_DESCRIPTIONS[name],
+    schema: { type: 'string' },
+  }));
+  if (route.query) {
+    const query = jsonSchema(route.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, schema] of Object.entries(query.properties ?? {})) {
+      parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+    }
+  }
+  if (route.actorHeader) {
+    parameters.push({
+      name: ACTOR_HEADER,
+      in: 'header',
+      required: false,
+      description: 'Who is acting (an email or user id), recorded in the flow and the audit ledger. Until sign-in exists.',
+      schema: { type: 'string', minLength: 3, maxLength: 200 },
+    });
+  }
+  const errorResponses = Object.fromEntries(
+    [400, ...route.errors, 503].map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+  );
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    responses: {
+      [String(route.result.status)]: { description: route.result.description, content: { 'application/json': { schema: jsonSchema(route.result.schema, 'output') } } },
+      ...errorResponses,
+    },
+  };
+}
+
+export function openApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {
+    '/api/openapi.json': {
+      get: { operationId: 'openApi', summary: 'This document', tags: ['system'], responses: { '200': { description: 'OpenAPI 3.1 document' } } },
+    },
+  };
+  for (const route of routes) (paths[openApiPath(route.path)] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'PracticeFlow API',
+      version: '0.1.0',
+      description:
+        'Start and steer compliance flows (new-hire onboarding first). JSON only. Every error is `{ "error": { "type", "message", "problems": [{ "path", "message" }] } }`. ' +
+        'No sign-in yet: bind it to a trusted network (API_HOST defaults to 127.0.0.1).',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    tags: [
+      { name: 'onboarding', description: 'New-hire onboarding' },
+      { name: 'flows', description: 'Any flow' },
+      { name: 'tasks', description: "A flow's tasks" },
+      { name: 'system', description: 'Health and this document' },
+    ],
+    paths,
+    components: { schemas: { Error: jsonSchema(ErrorBodySchema, 'output') } },
+  };
+}

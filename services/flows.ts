@@ -1,0 +1,289 @@
+// The manager's operations on flows, over Temporal (start, Updates, the checklist query), the
+// flow projection table and the audit ledger. Used by the API (and so by the CLI and the web
+// console). Every input is validated here with the domain's schemas BEFORE Temporal is called,
+// so bad input never reaches a workflow; every failure leaves as a ServiceError (./errors).
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { z } from 'zod';
+import { onboardingWorkflowId, type OnboardingFlowInput } from '../domain/onboarding';
+import type { PracticeProfile } from '../domain/practice/profile';
+import { ActorSchema, TaskKeySchema, type FlowView, type TaskView } from '../domain/tasks/model';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { onboardingFlow } from '../workflows/onboarding/workflow';
+import { changeStartDateUpdate, reverseHepBDeclinationUpdate } from '../workflows/onboarding/definitions';
+import { addTaskUpdate, cancelFlowUpdate, changeDueUpdate, checklistQuery, completeTaskUpdate } from '../workflows/task-engine/definitions';
+import { conflict, notFound, parseInput, toServiceError, type ServiceError } from './errors';
+import { flowViewFromLedger, historyEntry, type LedgerRow } from './ledger-view';
+import { planOnboardingRequest } from './onboarding-plan';
+import {
+  AddTaskBodySchema,
+  CancelFlowBodySchema,
+  ChangeDueBodySchema,
+  ChangeStartDateBodySchema,
+  CompleteTaskBodySchema,
+  FlowIdSchema,
+  HepBReversalBodySchema,
+  ListFlowsQuerySchema,
+  type FlowDetail,
+  type FlowList,
+  type FlowSummary,
+  type Health,
+  type PlanView,
+  type StartResult,
+} from './schemas';
+
+export interface FlowServiceOptions {
+  client: Client;
+  prisma: PrismaClient;
+  /** The configured practice profile (config/practice.ts); a request may override it. */
+  practice: PracticeProfile;
+  /** Task queue of the PracticeFlow worker. */
+  taskQueue: string;
+  /** For messages: where Temporal is. */
+  temporalAddress?: string;
+  /** How long one Temporal call may take before the service answers Unavailable. Default 20 s. */
+  temporalTimeoutMs?: number;
+  /** How many recent ledger entries a flow's detail carries. Default 50. */
+  historyLimit?: number;
+}
+
+type FlowRow = {
+  workflowId: string;
+  flowType: string;
+  subjectId: string;
+  title: string;
+  status: 'running' | 'completed' | 'cancelled';
+  startedAt: Date;
+  startedBy: string;
+  closedAt: Date | null;
+};
+
+function summaryOf(row: FlowRow): FlowSummary {
+  return {
+    flowId: row.workflowId,
+    flowType: row.flowType,
+    subjectId: row.subjectId,
+    title: row.title,
+    status: row.status,
+    startedAt: row.startedAt.toISOString(),
+    startedBy: row.startedBy,
+    closedAt: row.closedAt?.toISOString() ?? null,
+  };
+}
+
+export class FlowService {
+  private readonly client: Client;
+  private readonly prisma: PrismaClient;
+  private readonly practice: PracticeProfile;
+  private readonly taskQueue: string;
+  private readonly temporalAddress?: string;
+  private readonly timeoutMs: number;
+  private readonly historyLimit: number;
+
+  constructor(options: FlowServiceOptions) {
+    this.client = options.client;
+    this.prisma = options.prisma;
+    this.practice = options.practice;
+    this.taskQueue = options.taskQueue;
+    this.temporalAddress = options.temporalAddress;
+    this.timeoutMs = options.temporalTimeoutMs ?? 20_000;
+    this.historyLimit = options.historyLimit ?? 50;
+  }
+
+  // ---- Onboarding --------------------------------------------------------------------------
+
+  /** The plan a request would create; no side effects. */
+  async planOnboarding(body: unknown): Promise<PlanView> {
+    return this.guard({ operation: 'plan onboarding' }, async () => planOnboardingRequest(body, this.practice).view);
+  }
+
+  /**
+   * Starts onboarding for a hire, once: the workflow id is derived from the hire id, Temporal
+   * rejects a duplicate id, and the flow table catches a hire whose flow Temporal has already
+   * forgotten (retention). `actor` is who asks (the X-PracticeFlow-Actor header); without it,
+   * the request's managerEmail.
+   */
+  async startOnboarding(body: unknown, actor?: string): Promise<StartResult> {
+    return this.guard({ operation: 'start onboarding' }, async () => {
+      const { request, practice, view } = planOnboardingRequest(body, this.practice);
+      const startedBy = parseInput(ActorSchema, actor ?? request.managerEmail, actor === undefined ? 'managerEmail' : 'X-PracticeFlow-Actor');
+      const flowId = onboardingWorkflowId(request.hireId);
+      const existing = await this.prisma.flow.findUnique({ where: { workflowId: flowId } });
+      if (existing) throw conflict(`hireId: onboarding for ${request.hireId} was already started (flow ${flowId}, ${existing.status}, started ${existing.startedAt.toISOString()} by ${existing.startedBy}); a hire is onboarded once`);
+      const input: OnboardingFlowInput = { request, practice, startedBy };
+      try {
+        await this.temporal(() =>
+          this.client.workflow.start<typeof onboardingFlow>('onboardingFlow', {
+            taskQueue: this.taskQueue,
+            workflowId: flowId,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            args: [input],
+          }),
+        );
+      } catch (err) {
+        // A start racing this one got there first (before its flow row was written).
+        if (err instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`hireId: onboarding for ${request.hireId} was already started (flow ${flowId}); a hire is onboarded once`);
+        throw err;
+      }
+      return { flowId, plan: view };
+    });
+  }
+
+  async changeStartDate(flowId: string, body: unknown): Promise<FlowView> {
+    return this.update(flowId, 'change the start date', ChangeStartDateBodySchema, body, (handle, input) => handle.executeUpdate(changeStartDateUpdate, { args: [input] }));
+  }
+
+  async reverseHepBDeclination(flowId: string, body: unknown): Promise<TaskView> {
+    return this.update(flowId, 'reverse the hepatitis B declination', HepBReversalBodySchema, body, (handle, input) =>
+      handle.executeUpdate(reverseHepBDeclinationUpdate, { args: [input] }),
+    );
+  }
+
+  // ---- Any flow ----------------------------------------------------------------------------
+
+  async listFlows(query: unknown = {}): Promise<FlowList> {
+    return this.guard({ operation: 'list flows' }, async () => {
+      const q = parseInput(ListFlowsQuerySchema, query);
+      const rows = await this.prisma.flow.findMany({
+        where: { flowType: q.type, status: q.status, subjectId: q.subject },
+        orderBy: [{ startedAt: 'desc' }, { workflowId: 'asc' }],
+        take: q.limit,
+      });
+      return { flows: rows.map(summaryOf) };
+    });
+  }
+
+  /**
+   * The flow's checklist (live, from the workflow) and its recent audit history. When Temporal
+   * no longer has the workflow (retention) or cannot answer, the checklist is rebuilt from the
+   * ledger, which outlives it.
+   */
+  async getFlow(flowId: string): Promise<FlowDetail> {
+    return this.guard({ operation: 'show the flow', flowId }, async () => {
+      parseInput(FlowIdSchema, flowId, 'flowId');
+      const [row, recent] = await Promise.all([
+        this.prisma.flow.findUnique({ where: { workflowId: flowId } }),
+        this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'desc' }, take: this.historyLimit }),
+      ]);
+      const history = recent.reverse().map(historyEntry);
+      try {
+        const view = await this.temporal(() => this.client.workflow.getHandle(flowId).query(checklistQuery));
+        return { ...view, subjectId: row?.subjectId ?? null, source: 'temporal', history };
+      } catch (err) {
+        const mapped = toServiceError(err, { operation: 'show the flow', flowId, ...this.errorContext });
+        if (!row || !(err instanceof WorkflowNotFoundError || mapped?.type === 'Unavailable')) throw err;
+        const all: LedgerRow[] = await this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'asc' } });
+        const summary = summaryOf(row);
+        return {
+          ...flowViewFromLedger(summary, all),
+          subjectId: row.subjectId,
+          source: 'ledger',
+          notice:
+            err instanceof WorkflowNotFoundError
+              ? 'Temporal no longer has this flow (its history retention has passed); the checklist is rebuilt from the audit ledger.'
+              : `${mapped!.message}; the checklist is rebuilt from the audit ledger and may lag behind.`,
+          history,
+        };
+      }
+    });
+  }
+
+  async completeTask(flowId: string, taskKey: string, body: unknown): Promise<TaskView> {
+    return this.update(flowId, 'complete the task', CompleteTaskBodySchema, body, (handle, input) =>
+      handle.executeUpdate(completeTaskUpdate, { args: [{ ...input, taskKey: this.taskKey(taskKey) }] }),
+    );
+  }
+
+  async changeDue(flowId: string, taskKey: string, body: unknown): Promise<TaskView> {
+    return this.update(flowId, 'change the due date', ChangeDueBodySchema, body, (handle, input) =>
+      handle.executeUpdate(changeDueUpdate, { args: [{ ...input, taskKey: this.taskKey(taskKey) }] }),
+    );
+  }
+
+  async addTask(flowId: string, body: unknown): Promise<TaskView> {
+    return this.update(flowId, 'add a task', AddTaskBodySchema, body, (handle, input) => handle.executeUpdate(addTaskUpdate, { args: [input] }));
+  }
+
+  async cancelFlow(flowId: string, body: unknown): Promise<FlowView> {
+    return this.update(flowId, 'cancel the flow', CancelFlowBodySchema, body, (handle, input) => handle.executeUpdate(cancelFlowUpdate, { args: [input] }));
+  }
+
+  /** Whether Temporal and the database answer; never throws. */
+  async health(): Promise<Health> {
+    const [temporal, database] = await Promise.all([
+      this.temporal(() => this.client.workflowService.getSystemInfo({}), 5_000).then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
+      this.prisma.$queryRaw`SELECT 1`.then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
+    ]);
+    return { ok: temporal === 'ok' && database === 'ok', temporal, database };
+  }
+
+  // ---- Plumbing ----------------------------------------------------------------------------
+
+  private taskKey(taskKey: string): string {
+    return parseInput(TaskKeySchema, taskKey, 'taskKey');
+  }
+
+  /** Validates the body, then sends the Update; a closed flow is a Conflict, not "not found". */
+  private update<S extends z.ZodType, R>(
+    flowId: string,
+    operation: string,
+    schema: S,
+    body: unknown,
+    send: (handle: WorkflowHandle, input: z.infer<S>) => Promise<R>,
+  ): Promise<R> {
+    return this.guard({ operation, flowId }, async () => {
+      parseInput(FlowIdSchema, flowId, 'flowId');
+      const input = parseInput(schema, body);
+      try {
+        return await this.temporal(() => send(this.client.workflow.getHandle(flowId), input));
+      } catch (err) {
+        // Temporal answers "not found" for an Update to a workflow that has finished.
+        if (err instanceof WorkflowNotFoundError) throw await this.closedOrMissing(flowId);
+        throw err;
+      }
+    });
+  }
+
+  private async closedOrMissing(flowId: string): Promise<ServiceError> {
+    const row = await this.prisma.flow.findUnique({ where: { workflowId: flowId }, select: { status: true } });
+    if (row && row.status !== 'running') return conflict(`flow is ${row.status}; it can no longer change`);
+    try {
+      const description = await this.temporal(() => this.client.workflow.getHandle(flowId).describe());
+      const status = description.status.name === 'COMPLETED' ? 'closed' : description.status.name.toLowerCase();
+      return conflict(`flow is ${status}; it can no longer change`);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        return row ? conflict('flow is no longer held by Temporal; it can no longer change') : notFound(`flowId: no flow "${flowId}"`);
+      }
+      throw err;
+    }
+  }
+
+  private get errorContext(): { temporalAddress?: string; timeoutMs: number } {
+    return { temporalAddress: this.temporalAddress, timeoutMs: this.timeoutMs };
+  }
+
+  /** One Temporal call with a deadline, so a dead server is a prompt Unavailable. */
+  private temporal<T>(call: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
+    return this.client.withDeadline(Date.now() + Math.min(timeoutMs, this.timeoutMs), call);
+  }
+
+  /** Runs an operation and maps whatever it throws, in one place (./errors). */
+  private async guard<T>(ctx: { operation: string; flowId?: string }, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const mapped = toServiceError(err, { ...ctx, ...this.errorContext });
+      if (mapped) throw mapped;
+      throw err;
+    }
+  }
+}
+
+export { ServiceError } from './errors';

@@ -1,0 +1,135 @@
+// One test file's PracticeFlow, as `npm start` runs it but on free ports: a Temporal dev server
+// (real time), a fresh Postgres database, a real SMTP sink, a worker with the real activities,
+// and the API over HTTP. Nothing is mocked. Used by test/api and test/cli.
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createSmtpTransport } from '../../activities/email/transport';
+import { startApiServer, type ApiServer } from '../../api/server';
+import { loadConfig } from '../../config/env';
+import { practiceProfileFromConfig } from '../../config/practice';
+import { startMailSink, type MailSink } from '../../devstack/mail-sink';
+import type { TemporalDevServer } from '../../devstack/temporal';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { FlowService } from '../../services/flows';
+import { createPracticeFlowWorker } from '../../worker/create-worker';
+import { freshDatabase, type TestDatabase } from '../support/db';
+import { startDevServerForTests } from '../support/temporal';
+
+export const TASK_QUEUE = 'practiceflow-api-test';
+export const TIME_ZONE = 'America/New_York';
+/**
+ * A second namespace on the same dev server that holds none of the flows: a client on it sees
+ * what a client sees once Temporal's retention has deleted a closed flow (the dev server takes
+ * over 30 s to carry out a real deletion).
+ */
+export const FORGETFUL_NAMESPACE = 'practiceflow-after-retention';
+
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed in this test process.
+}
+
+export interface ApiStack {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  client: Client;
+  connection: Connection;
+  prisma: PrismaClient;
+  sink: MailSink;
+  service: FlowService;
+  temporal: TemporalDevServer;
+  /** fetch against the API; JSON bodies are sent as given (strings verbatim). */
+  request(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
+
+export async function startApiStack(): Promise<ApiStack> {
+  const stoppers: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  };
+  try {
+    // Concurrently; whatever did start is stopped if another part fails.
+    const [dbResult, temporalResult, sinkResult] = await Promise.allSettled([freshDatabase(), startDevServerForTests({ namespace: FORGETFUL_NAMESPACE }), startMailSink({ port: 0 })]);
+    if (dbResult.status === 'fulfilled') stoppers.push(() => dbResult.value.drop());
+    if (temporalResult.status === 'fulfilled') stoppers.push(() => temporalResult.value.stop());
+    if (sinkResult.status === 'fulfilled') stoppers.push(() => sinkResult.value.stop());
+    for (const result of [dbResult, temporalResult, sinkResult]) if (result.status === 'rejected') throw result.reason;
+    const db = (dbResult as PromiseFulfilledResult<TestDatabase>).value;
+    const temporal = (temporalResult as PromiseFulfilledResult<TemporalDevServer>).value;
+    const sink = (sinkResult as PromiseFulfilledResult<MailSink>).value;
+    const transport = createSmtpTransport(sink.url);
+    stoppers.push(() => transport.close());
+
+    const native = await NativeConnection.connect({ address: temporal.address });
+    stoppers.push(() => native.close());
+    const worker: Worker = await createPracticeFlowWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue: TASK_QUEUE,
+      activities: createActivities({ prisma: db.prisma, transport, from: 'PracticeFlow <practiceflow@clinic.example>' }),
+      workflowBundlePath: inject('workflowBundlePath'),
+      tuning: { shutdownGraceSeconds: 1, maxCachedWorkflows: 50 },
+    });
+    const running = worker.run();
+    stoppers.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const connection = await Connection.connect({ address: temporal.address });
+    stoppers.push(() => connection.close());
+    const client = new Client({ connection });
+    const service = new FlowService({
+      client,
+      prisma: db.prisma,
+      practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: TIME_ZONE })),
+      taskQueue: TASK_QUEUE,
+      temporalAddress: temporal.address,
+    });
+    const api: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, service });
+    stoppers.push(() => api.stop());
+
+    return {
+      url: api.url,
+      client,
+      connection,
+      prisma: db.prisma,
+      sink,
+      service,
+      temporal,
+      async request(method, path, body, headers = {}) {
+        const res = await fetch(`${api.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        const text = await res.text();
+        return { status: res.status, json: text ? JSON.parse(text) : undefined };
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Today (and days from it) as a date in the practice's zone. */
+export function isoDay(offsetDays = 0): string {
+  const now = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
