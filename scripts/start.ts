@@ -2,9 +2,12 @@
 //   DATABASE_URL unset     -> embedded PostgreSQL with data in $PRACTICEFLOW_DATA_DIR/postgres
 //   TEMPORAL_ADDRESS unset -> Temporal dev server (+ Web UI), SQLite in $PRACTICEFLOW_DATA_DIR/temporal.sqlite
 //   SMTP_URL unset         -> local mail sink, messages in $PRACTICEFLOW_DATA_DIR/mail (`practiceflow mail`)
-// then migrations, then the worker. Ctrl-C stops everything in reverse order; a second start
-// reuses the data.
+// then migrations, the worker and the JSON API (API_HOST:API_PORT). Ctrl-C stops the API first
+// (no new requests while the worker drains), then the worker, then the rest in reverse order;
+// a second start reuses the data.
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildWorkflowBundle } from './build-workflow-bundle';
@@ -17,6 +20,8 @@ import { startMailSink } from '../devstack/mail-sink';
 import { ensureTemporalCli } from './tools/temporal-cli';
 import { createPracticeFlowWorker } from '../worker/create-worker';
 import { openWorkerDependencies } from '../worker/dependencies';
+import { openFlowService } from '../services/open';
+import { startApiServer, type ApiServer } from '../api/server';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
@@ -27,6 +32,7 @@ async function main(): Promise<void> {
   const stoppers: Stopper[] = [];
   const summary: [string, string][] = [];
   let worker: Worker | undefined;
+  let api: ApiServer | undefined;
   let stopping = false;
 
   const stopAll = async (): Promise<void> => {
@@ -46,8 +52,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: stopping PracticeFlow...`);
-    if (worker) worker.shutdown();
-    else void stopAll().then(() => process.exit(130));
+    // The API first: no new requests reach a draining worker.
+    const apiStopped = api ? api.stop().catch((err: unknown) => console.error(`stopping API: ${(err as Error).message}`)) : Promise.resolve();
+    if (worker) void apiStopped.then(() => worker!.shutdown());
+    else void apiStopped.then(stopAll).then(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -101,6 +109,12 @@ async function main(): Promise<void> {
     stoppers.push({ name: 'database and mail connections', stop: () => deps.close() });
     const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
     stoppers.push({ name: 'Temporal connection', stop: () => connection.close() });
+    // The API before the worker: a port in use stops start-up before a worker holds the connection.
+    const flows = openFlowService(config, { databaseUrl, temporalAddress });
+    stoppers.push({ name: 'API connections', stop: () => flows.close() });
+    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, service: flows.service });
+    const apiServer = api;
+    stoppers.push({ name: 'API', stop: () => apiServer.stop() });
     worker = await createPracticeFlowWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -115,13 +129,14 @@ async function main(): Promise<void> {
       },
     });
     summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
+    summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list`]);
     summary.push(['Data folder', dataDir]);
 
     const width = Math.max(...summary.map(([k]) => k.length));
     console.log('\nPracticeFlow is running:');
     for (const [k, v] of summary) console.log(`  ${k.padEnd(width)}  ${v}`);
     console.log('\nPress Ctrl-C to stop.');
-    if (stopping) worker.shutdown();
+    if (stopping) void api.stop().then(() => worker!.shutdown());
     await worker.run();
   } finally {
     await stopAll();
@@ -133,7 +148,34 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+/**
+ * Ctrl-C in a terminal signals every process in the foreground group: the Temporal dev server and
+ * Postgres would die at once, under a worker that is still draining. So the stack runs in a
+ * process group of its own, and this supervisor passes one SIGINT to it and waits.
+ */
+function supervise(): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: 'inherit',
+    env: { ...process.env, PRACTICEFLOW_SUPERVISED: '1' },
+  });
+  let forwarded = false;
+  const forward = (signal: NodeJS.Signals) => {
+    if (forwarded) return;
+    forwarded = true;
+    child.kill(signal);
+  };
+  process.on('SIGINT', () => forward('SIGINT'));
+  process.on('SIGTERM', () => forward('SIGTERM'));
+  process.on('SIGHUP', () => forward('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1)));
+}
+
+if (process.env.PRACTICEFLOW_SUPERVISED) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+} else {
+  supervise();
+}
