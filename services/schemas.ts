@@ -4,9 +4,8 @@
 // The result schemas describe the service's values for the OpenAPI document; the compile-time
 // checks at the bottom keep them equal to the domain's TypeScript types.
 import { z } from 'zod';
-import { ChangeStartDateSchema, OnboardingRequestSchema } from '../domain/onboarding';
+import { ChangeStartDateSchema, HepBReversalSchema, OnboardingRequestSchema } from '../domain/onboarding';
 import {
-  ActorSchema,
   AddTaskSchema,
   CancelFlowSchema,
   ChangeDueSchema,
@@ -26,11 +25,8 @@ export const ChangeDueBodySchema = ChangeDueSchema.omit({ taskKey: true }).stric
 export const AddTaskBodySchema = AddTaskSchema.strict();
 export const CancelFlowBodySchema = CancelFlowSchema.strict();
 export const ChangeStartDateBodySchema = ChangeStartDateSchema.strict();
-/**
- * The hepatitis B declination reversal (29 CFR 1910.1030(f)(2)(iv)). The workflow validates the
- * same shape (workflows/onboarding/workflow.ts); built from the domain's field schemas.
- */
-export const HepBReversalBodySchema = z.object({ by: ActorSchema, note: CompleteTaskSchema.shape.note }).strict();
+/** The hepatitis B declination reversal (29 CFR 1910.1030(f)(2)(iv)), as the workflow validates it. */
+export const HepBReversalBodySchema = HepBReversalSchema;
 
 export const FLOW_STATUSES = ['running', 'completed', 'cancelled'] as const;
 export const FlowStatusSchema = z.enum(FLOW_STATUSES, { error: `must be one of ${FLOW_STATUSES.join(', ')}` });

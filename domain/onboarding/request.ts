@@ -42,7 +42,11 @@ export const ChangeStartDateSchema = z.object({
   startDate: IsoDateSchema,
   by: ActorSchema,
   reason: z.string().trim().min(3, 'must say why the start date changed').max(2000),
-});
+}).strict();
 export type ChangeStartDateInput = z.infer<typeof ChangeStartDateSchema>;
+
+/** Reversal of a hepatitis B declination (29 CFR 1910.1030(f)(2)(iv)). */
+export const HepBReversalSchema = z.object({ by: ActorSchema, note: z.string().max(2000).optional() }).strict();
+export type HepBReversalInput = z.infer<typeof HepBReversalSchema>;
 
 export const onboardingWorkflowId = (hireId: string): string => `onboarding-${hireId}`;

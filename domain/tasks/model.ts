@@ -88,7 +88,7 @@ export const CompleteTaskSchema = z.object({
   evidence: z.record(z.string(), z.string().max(2000)).optional(),
   /** When the work was actually done, if earlier than now (never in the future). */
   completedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' }).optional(),
-});
+}).strict();
 export type CompleteTaskInput = z.infer<typeof CompleteTaskSchema>;
 
 export const ChangeDueSchema = z.object({
@@ -96,19 +96,19 @@ export const ChangeDueSchema = z.object({
   due: DueSchema,
   by: ActorSchema,
   reason: z.string().trim().min(3, 'must say why the due date changed').max(2000),
-});
+}).strict();
 export type ChangeDueInput = z.infer<typeof ChangeDueSchema>;
 
 export const AddTaskSchema = z.object({
   task: TaskSpecSchema,
   by: ActorSchema,
-});
+}).strict();
 export type AddTaskInput = z.input<typeof AddTaskSchema>;
 
 export const CancelFlowSchema = z.object({
   by: ActorSchema,
   reason: z.string().trim().min(3, 'must say why the flow is cancelled').max(2000),
-});
+}).strict();
 export type CancelFlowInput = z.infer<typeof CancelFlowSchema>;
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';

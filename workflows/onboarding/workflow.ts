@@ -1,14 +1,11 @@
 // New-hire onboarding: the tasks of DOMAIN.md §1 planned from the hire's role and start date,
 // carried to completion by the task engine (reminders, escalations, audit).
 import { setHandler } from '@temporalio/workflow';
-import { z } from 'zod';
-import { ChangeStartDateSchema, OnboardingFlowInputSchema, planOnboarding, type OnboardingFlowInput } from '../../domain/onboarding';
-import { ActorSchema, type FlowView } from '../../domain/tasks/model';
+import { ChangeStartDateSchema, HepBReversalSchema, OnboardingFlowInputSchema, planOnboarding, type OnboardingFlowInput } from '../../domain/onboarding';
+import type { FlowView } from '../../domain/tasks/model';
 import { TaskEngine } from '../task-engine/engine';
 import { conflictFailure, notFoundFailure, parseOrThrow } from '../task-engine/failures';
 import { changeStartDateUpdate, reverseHepBDeclinationUpdate } from './definitions';
-
-const HepBReversalSchema = z.object({ by: ActorSchema, note: z.string().max(2000).optional() });
 
 export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView> {
   const { request, practice, startedBy } = parseOrThrow(OnboardingFlowInputSchema, raw);
