@@ -1,0 +1,2 @@
+export * from './filing';
+export * from './timely-filing';
