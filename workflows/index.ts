@@ -2,3 +2,5 @@
 export { checklistFlow } from './checklist/workflow';
 export { onboardingFlow } from './onboarding/workflow';
 export { credentialFlow } from './credential/workflow';
+export { claimAppealFlow } from './appeal/workflow';
+export { priorAuthFlow } from './prior-auth/workflow';
