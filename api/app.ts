@@ -1,8 +1,8 @@
-// The JSON API: a Hono app over the FlowService. Routes come from ./routes.ts; errors are turned
+// The JSON API: a Hono app over the FlowService and the CredentialService. Routes come from ./routes.ts; errors are turned
 // into responses in ONE place (onError below):
 //   400 ValidationError  bad input, malformed JSON, a body that is not an object
-//   404 NotFound         unknown flow, task or route
-//   409 Conflict         completing a completed task, a duplicate start, changing a closed flow
+//   404 NotFound         unknown flow, task, credential or route
+//   409 Conflict         completing a completed task, a duplicate start, changing a closed flow or a retired credential
 //   503 Unavailable      Temporal or the database cannot be reached
 // never a stack trace; an unexpected error is a 500 whose details go to the server log only.
 import { Hono, type Context } from 'hono';
@@ -10,9 +10,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldProblem } from '../domain/errors';
 import { invalid, ServiceError, type ServiceErrorType } from '../services/errors';
-import type { FlowService } from '../services/flows';
 import { openApiDocument } from './openapi';
-import { ACTOR_HEADER, routes, type RouteSpec } from './routes';
+import { ACTOR_HEADER, routes, type ApiServices, type RouteSpec } from './routes';
 
 const STATUS: Record<ServiceErrorType, ContentfulStatusCode> = {
   ValidationError: 400,
@@ -48,7 +47,12 @@ async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
-export function createApiApp(service: FlowService, options: ApiAppOptions = {}): Hono {
+/** A CSV upload: the body as text, for a route that takes one (`csvBody`). */
+function isCsv(c: Context): boolean {
+  return /^text\/csv\b/i.test(c.req.header('content-type') ?? '');
+}
+
+export function createApiApp(services: ApiServices, options: ApiAppOptions = {}): Hono {
   const logError = options.logError ?? ((err, where) => console.error(`PracticeFlow API: unexpected error in ${where}:`, err));
   const app = new Hono();
 
@@ -63,7 +67,7 @@ export function createApiApp(service: FlowService, options: ApiAppOptions = {}):
   const document = openApiDocument();
   app.get('/api/openapi.json', (c) => c.json(document));
 
-  for (const route of routes) register(app, service, route);
+  for (const route of routes) register(app, services, route);
 
   app.notFound((c) => c.json(errorBody('NotFound', `no route ${c.req.method} ${c.req.path} (see GET /api/openapi.json)`), 404));
 
@@ -76,12 +80,12 @@ export function createApiApp(service: FlowService, options: ApiAppOptions = {}):
   return app;
 }
 
-function register(app: Hono, service: FlowService, route: RouteSpec): void {
+function register(app: Hono, services: ApiServices, route: RouteSpec): void {
   app[route.method](route.path, async (c) => {
-    const result = await route.handle(service, {
+    const result = await route.handle(services, {
       params: c.req.param() as Record<string, string>,
       query: c.req.query(),
-      body: route.body ? await readJsonObject(c) : undefined,
+      body: route.csvBody && isCsv(c) ? { csv: await c.req.text() } : route.body ? await readJsonObject(c) : undefined,
       actor: route.actorHeader ? c.req.header(ACTOR_HEADER) : undefined,
     });
     return c.json(result as object, route.statusOf?.(result) ?? route.result.status);

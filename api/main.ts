@@ -1,7 +1,7 @@
 // `npm run api`: the API on its own, beside workers run elsewhere (`npm start` already serves it
 // next to its worker). Needs DATABASE_URL and TEMPORAL_ADDRESS; stops cleanly on SIGINT/SIGTERM.
 import { loadConfigOrExit } from '../config/env';
-import { openFlowService } from '../services/open';
+import { openServices } from '../services/open';
 import { startApiServer } from './server';
 
 async function main(): Promise<void> {
@@ -11,10 +11,10 @@ async function main(): Promise<void> {
     console.error(`The API needs ${missing.join(', ')} (or use \`npm start\`, which serves the API with local services).`);
     process.exit(1);
   }
-  const opened = openFlowService(config, { databaseUrl: config.DATABASE_URL!, temporalAddress: config.TEMPORAL_ADDRESS });
+  const opened = openServices(config, { databaseUrl: config.DATABASE_URL!, temporalAddress: config.TEMPORAL_ADDRESS });
   let api;
   try {
-    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, service: opened.service });
+    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services });
   } catch (err) {
     await opened.close();
     throw err;

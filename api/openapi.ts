@@ -17,6 +17,7 @@ const pathParams = (path: string): string[] => [...path.matchAll(/:(\w+)/g)].map
 const PARAM_DESCRIPTIONS: Record<string, string> = {
   flowId: 'Flow id, e.g. onboarding-h-1042',
   taskKey: 'Task key, e.g. i9_section2',
+  credentialId: 'Credential id, e.g. dea-p77',
 };
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -50,15 +51,21 @@ function operation(route: RouteSpec): JsonSchema {
     });
   }
   const errorResponses = Object.fromEntries(
-    [400, ...route.errors, 503].map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+    [400, ...route.errors, 503].map((status) => [
+      String(status),
+      { description: route.errorDescriptions?.[status as 400 | 404 | 409] ?? ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    ]),
   );
+  const content: JsonSchema = {};
+  if (route.body) content['application/json'] = { schema: jsonSchema(route.body, 'input') };
+  if (route.csvBody) content['text/csv'] = { schema: { type: 'string', description: 'The CSV file itself (UTF-8, header row first)' } };
   return {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content } } : {}),
     responses: {
       [String(route.result.status)]: { description: route.result.description, content: { 'application/json': { schema: jsonSchema(route.result.schema, 'output') } } },
       ...errorResponses,
@@ -79,7 +86,7 @@ export function openApiDocument(): JsonSchema {
       title: 'PracticeFlow API',
       version: '0.1.0',
       description:
-        'Start and steer compliance flows (new-hire onboarding first). JSON only. Every error is `{ "error": { "type", "message", "problems": [{ "path", "message" }] } }`. ' +
+        'Start and steer compliance flows (new-hire onboarding, provider credentials). JSON, and CSV for credential import. Every error is `{ "error": { "type", "message", "problems": [{ "path", "message" }] } }`. ' +
         'No sign-in yet: bind it to a trusted network (API_HOST defaults to 127.0.0.1).',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -87,6 +94,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'onboarding', description: 'New-hire onboarding' },
       { name: 'flows', description: 'Any flow' },
       { name: 'tasks', description: "A flow's tasks" },
+      { name: 'credentials', description: 'Provider credentials: licenses, DEA, board certification, CAQH, payers, privileges' },
       { name: 'system', description: 'Health and this document' },
     ],
     paths,

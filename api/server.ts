@@ -2,14 +2,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { FlowService } from '../services/flows';
 import { createApiApp, type ApiAppOptions } from './app';
+import type { ApiServices } from './routes';
 
 export interface ApiServerOptions extends ApiAppOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  service: FlowService;
+  services: ApiServices;
   /** How long stop() lets requests in flight finish before closing their connections. Default 5 s. */
   stopGraceMs?: number;
 }
@@ -23,7 +23,7 @@ export interface ApiServer {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const app = createApiApp(options.service, options);
+  const app = createApiApp(options.services, options);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
     const onError = (err: NodeJS.ErrnoException) => {

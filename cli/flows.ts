@@ -13,20 +13,20 @@ import { apiBaseUrl, apiPath, CliError, createApiClient, UsageError, type ApiCli
 import { formatFlow, formatFlowList, formatPlan } from './format';
 import { readJsonObject } from './input';
 
-const ACTOR_HEADER = 'X-PracticeFlow-Actor';
+export const ACTOR_HEADER = 'X-PracticeFlow-Actor';
 
-function api(): ApiClient {
+export function api(): ApiClient {
   return createApiClient(apiBaseUrl(loadConfigOrExit()));
 }
 
-const print = (value: unknown, json: boolean | undefined, human: () => string): void => {
+export const print = (value: unknown, json: boolean | undefined, human: () => string): void => {
   console.log(json ? JSON.stringify(value, null, 2) : human());
 };
 
 /** "12" -> 12; anything else is passed on as text, for the API to name the field's problem. */
 const numberish = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
 
-function positiveInt(value: string): number {
+export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number greater than 0');
   return n;
@@ -39,7 +39,7 @@ function keyValue(value: string, previous: Record<string, string>): Record<strin
 }
 
 /** Field problems that a flag caused are shown with the flag's name. */
-function withFlagNames(run: () => Promise<void>, flags: Record<string, string>): Promise<void> {
+export function withFlagNames(run: () => Promise<void>, flags: Record<string, string>): Promise<void> {
   return run().catch((err: unknown) => {
     if ((err instanceof CliError || err instanceof ServiceError) && err.problems.some((p) => flags[p.path])) {
       const problems: FieldProblem[] = err.problems.map((p) => (flags[p.path] ? { ...p, path: `${p.path} (${flags[p.path]})` } : p));

@@ -1,4 +1,4 @@
-// JSON input for CLI commands: a file, or `-` for standard input.
+// Input for CLI commands (JSON, CSV): a file, or `-` for standard input.
 import { readFile } from 'node:fs/promises';
 import { CliError } from './api-client';
 
@@ -8,16 +8,22 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads and parses a JSON object from `source` (a path, or `-` for stdin). */
-export async function readJsonObject(source: string, option = '--input'): Promise<Record<string, unknown>> {
-  const label = source === '-' ? `${option} - (standard input)` : `${option} ${source}`;
-  let text: string;
+const labelOf = (source: string, option: string): string => (source === '-' ? `${option} - (standard input)` : `${option} ${source}`.trim());
+
+/** Reads text from `source` (a path, or `-` for stdin); `option` names where it came from in errors. */
+export async function readTextInput(source: string, option = '--input'): Promise<string> {
   try {
-    text = source === '-' ? await readStdin() : await readFile(source, 'utf8');
+    return source === '-' ? await readStdin() : await readFile(source, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`${label}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (err as Error).message}`);
+    throw new CliError(`${labelOf(source, option)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (err as Error).message}`);
   }
+}
+
+/** Reads and parses a JSON object from `source` (a path, or `-` for stdin). */
+export async function readJsonObject(source: string, option = '--input'): Promise<Record<string, unknown>> {
+  const label = labelOf(source, option);
+  const text = await readTextInput(source, option);
   let value: unknown;
   try {
     value = JSON.parse(text);

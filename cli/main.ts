@@ -10,6 +10,7 @@ import { verifyAuditChain } from '../activities/audit/ledger';
 import { createPrismaClient } from '../db/client';
 import { ServiceError } from '../services/errors';
 import { CliError } from './api-client';
+import { registerCredentialCommands } from './credentials';
 import { registerFlowCommands, registerOnboardingCommands } from './flows';
 
 const program = new Command()
@@ -21,6 +22,7 @@ const program = new Command()
 
 registerOnboardingCommands(program);
 registerFlowCommands(program);
+registerCredentialCommands(program);
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -20,7 +20,7 @@ import { startMailSink } from '../devstack/mail-sink';
 import { ensureTemporalCli } from './tools/temporal-cli';
 import { createPracticeFlowWorker } from '../worker/create-worker';
 import { openWorkerDependencies } from '../worker/dependencies';
-import { openFlowService } from '../services/open';
+import { openServices } from '../services/open';
 import { startApiServer, type ApiServer } from '../api/server';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
@@ -110,9 +110,9 @@ async function main(): Promise<void> {
     const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
     stoppers.push({ name: 'Temporal connection', stop: () => connection.close() });
     // The API before the worker: a port in use stops start-up before a worker holds the connection.
-    const flows = openFlowService(config, { databaseUrl, temporalAddress });
-    stoppers.push({ name: 'API connections', stop: () => flows.close() });
-    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, service: flows.service });
+    const opened = openServices(config, { databaseUrl, temporalAddress });
+    stoppers.push({ name: 'API connections', stop: () => opened.close() });
+    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services });
     const apiServer = api;
     stoppers.push({ name: 'API', stop: () => apiServer.stop() });
     worker = await createPracticeFlowWorker({
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       },
     });
     summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
-    summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list`]);
+    summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list, npx practiceflow credential list`]);
     summary.push(['Data folder', dataDir]);
 
     const width = Math.max(...summary.map(([k]) => k.length));

@@ -1,4 +1,4 @@
-// Opens the FlowService's connections from configuration (for `npm start` and `npm run api`).
+// Opens the services' connections from configuration (for `npm start` and `npm run api`).
 // The Temporal connection is lazy: the API starts even while Temporal is down and answers 503
 // until it is back.
 import { Client, Connection } from '@temporalio/client';
@@ -6,19 +6,30 @@ import type { Config } from '../config/env';
 import { practiceProfileFromConfig } from '../config/practice';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createPrismaClient } from '../db/client';
-import { FlowService } from './flows';
+import { CredentialService } from './credentials';
+import { FlowService, type FlowServiceOptions } from './flows';
 
-export interface OpenedFlowService {
-  service: FlowService;
+/** The services the API serves, over one Temporal client, database and practice profile. */
+export interface Services {
+  flows: FlowService;
+  credentials: CredentialService;
+}
+
+export function createServices(options: FlowServiceOptions): Services {
+  return { flows: new FlowService(options), credentials: new CredentialService(options) };
+}
+
+export interface OpenedServices {
+  services: Services;
   close(): Promise<void>;
 }
 
-export function openFlowService(config: Config, opts: { databaseUrl: string; temporalAddress?: string }): OpenedFlowService {
+export function openServices(config: Config, opts: { databaseUrl: string; temporalAddress?: string }): OpenedServices {
   const connectionOptions = temporalConnectionOptions(config, opts.temporalAddress);
   const connection = Connection.lazy(connectionOptions);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const prisma = createPrismaClient(opts.databaseUrl);
-  const service = new FlowService({
+  const services = createServices({
     client,
     prisma,
     practice: practiceProfileFromConfig(config),
@@ -26,7 +37,7 @@ export function openFlowService(config: Config, opts: { databaseUrl: string; tem
     temporalAddress: connectionOptions.address,
   });
   return {
-    service,
+    services,
     async close() {
       await connection.close();
       await prisma.$disconnect();

@@ -5,6 +5,7 @@
 // checks at the bottom keep them equal to the domain's TypeScript types.
 import { z } from 'zod';
 import { ChangeStartDateSchema, HepBReversalSchema, OnboardingRequestSchema } from '../domain/onboarding';
+import { CredentialChangeSchema, credentialPlan, CredentialSchema, CredentialTypeSchema, RenewalSchema, RetireSchema } from '../domain/credentialing';
 import {
   AddTaskSchema,
   CancelFlowSchema,
@@ -15,6 +16,7 @@ import {
   type FlowView,
   type TaskView,
 } from '../domain/tasks/model';
+import type { CredentialView } from '../workflows/credential/workflow';
 
 // ---- Inputs ------------------------------------------------------------------------------------
 
@@ -153,3 +155,195 @@ const sameTaskView: Same<z.infer<typeof TaskViewSchema>, TaskView> = true;
 const sameFlowView: Same<z.infer<typeof FlowViewSchema>, FlowView> = true;
 void sameTaskView;
 void sameFlowView;
+
+// ---- Credentials -------------------------------------------------------------------------------
+// Bodies are the credentialing domain's own schemas (the ones the credential workflow validates
+// its input and Updates with), made strict.
+
+export const CREDENTIAL_STATUSES = ['active', 'lapsed', 'new_application_required', 'retired'] as const;
+export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
+export const CredentialStatusSchema = z.enum(CREDENTIAL_STATUSES, { error: `must be one of ${CREDENTIAL_STATUSES.join(', ')}` });
+
+/** A new credential: the domain's CredentialSchema (already strict). */
+export const AddCredentialBodySchema = CredentialSchema;
+export const RenewCredentialBodySchema = RenewalSchema.strict();
+export const ChangeCredentialBodySchema = CredentialChangeSchema.strict();
+export const RetireCredentialBodySchema = RetireSchema.strict();
+export const CredentialIdSchema = CredentialSchema.shape.credentialId;
+
+/** `active,lapsed`: one status or several, comma-separated. */
+const StatusListSchema = z.string().transform((value, ctx) => {
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = parts.filter((p) => !(CREDENTIAL_STATUSES as readonly string[]).includes(p));
+  if (parts.length === 0 || bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must be one or more of ${CREDENTIAL_STATUSES.join(', ')} (comma-separated)${bad.length > 0 ? `, not ${bad.map((b) => `"${b}"`).join(', ')}` : ''}` });
+    return z.NEVER;
+  }
+  return [...new Set(parts)] as CredentialStatus[];
+});
+
+export const ListCredentialsQuerySchema = z
+  .object({
+    /** Due between today and today + N days (the practice's time zone); lapsed ones too when `status` names them. */
+    expiringWithinDays: z.coerce.number().int('must be a whole number').min(0, 'must not be negative').max(3650).optional(),
+    providerId: CredentialSchema.shape.providerId.optional(),
+    type: CredentialTypeSchema.optional(),
+    /** One or more of active, lapsed, new_application_required, retired (comma-separated). Default: all but retired. */
+    status: StatusListSchema.optional(),
+    limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(100),
+  })
+  .strict();
+export type ListCredentialsQuery = z.input<typeof ListCredentialsQuerySchema>;
+
+export const CredentialFlagsQuerySchema = z.object({ providerId: CredentialSchema.shape.providerId.optional() }).strict();
+
+/** CSV import as JSON; the route also takes the file itself as `text/csv`. */
+export const ImportCredentialsBodySchema = z.object({ csv: z.string() }).strict();
+
+export const CredentialPlanSchema = z.object({
+  credential: z.object({
+    credentialId: z.string(),
+    providerId: z.string(),
+    type: CredentialTypeSchema,
+    jurisdiction: z.string().optional(),
+    issuer: z.string().optional(),
+  }),
+  dueDate: z.string(),
+  /** Reminder dates (business days), the due-date notice last. */
+  reminders: z.array(z.string()),
+  /** The day the credential counts as lapsed. */
+  lapsesOn: z.string(),
+  /** Last day a renewal still restores a lapsed credential. */
+  graceEndsOn: z.string().optional(),
+  /** Earliest day a renewal may be filed (DEA: 60 days before expiry). */
+  renewalOpensOn: z.string().optional(),
+  rule: z.string(),
+});
+export type CredentialPlan = z.infer<typeof CredentialPlanSchema>;
+
+const OnboardingLinkSchema = z.object({
+  flowId: z.string(),
+  taskKey: z.literal('credentialing'),
+  /** Whether the onboarding's credentialing task was completed by this add (else see `warnings`). */
+  completed: z.boolean(),
+});
+
+export const AddCredentialResultSchema = z.object({
+  credentialId: z.string(),
+  flowId: z.string(),
+  plan: CredentialPlanSchema,
+  /** The provider's onboarding, when its credentialing task was open. */
+  onboarding: OnboardingLinkSchema.optional(),
+  /** What did not work out beside the credential itself (it was added all the same). */
+  warnings: z.array(z.string()),
+});
+export type AddCredentialResult = z.infer<typeof AddCredentialResultSchema>;
+
+const LapseFlagSchema = z.object({ flag: z.string(), description: z.string() });
+
+export const CredentialViewSchema = z.object({
+  credential: CredentialSchema,
+  status: CredentialStatusSchema,
+  cycle: z.number(),
+  /** Lapse consequences in force (none while active or retired). */
+  flags: z.array(LapseFlagSchema),
+  rule: z.string(),
+  nextNotice: z.object({ key: z.string(), at: z.string() }).optional(),
+});
+
+export const CredentialDetailSchema = CredentialViewSchema.extend({
+  flowId: z.string(),
+  lapsesOn: z.string(),
+  graceEndsOn: z.string().optional(),
+  renewalOpensOn: z.string().optional(),
+  /** temporal: the live credential flow; table: the credential table (Temporal no longer has or cannot reach the flow). */
+  source: z.enum(['temporal', 'table']),
+  notice: z.string().optional(),
+  /** The credential's most recent audit entries, oldest first. */
+  history: z.array(HistoryEntrySchema),
+});
+export type CredentialDetail = z.infer<typeof CredentialDetailSchema>;
+
+export const CredentialSummarySchema = z.object({
+  credentialId: z.string(),
+  providerId: z.string(),
+  type: z.string(),
+  issuer: z.string().nullable(),
+  jurisdiction: z.string().nullable(),
+  number: z.string().nullable(),
+  issueDate: z.string().nullable(),
+  dueDate: z.string(),
+  /** Days from today (practice time zone) to the due date; negative once past. */
+  daysUntilDue: z.number(),
+  status: CredentialStatusSchema,
+  flags: z.array(z.string()),
+  evidence: z.string().nullable(),
+  providerEmail: z.string(),
+  ownerEmail: z.string(),
+  managerEmail: z.string(),
+  flowId: z.string(),
+  cycle: z.number(),
+  updatedAt: z.string(),
+});
+export type CredentialSummary = z.infer<typeof CredentialSummarySchema>;
+
+export const CredentialListSchema = z.object({
+  /** Today in the practice's time zone, from which `expiringWithinDays` and `daysUntilDue` count. */
+  today: z.string(),
+  timeZone: z.string(),
+  credentials: z.array(CredentialSummarySchema),
+});
+export type CredentialList = z.infer<typeof CredentialListSchema>;
+
+export const CredentialFlagListSchema = z.object({
+  flags: z.array(
+    LapseFlagSchema.extend({
+      providerId: z.string(),
+      credentialId: z.string(),
+      type: z.string(),
+      status: CredentialStatusSchema,
+      dueDate: z.string(),
+      /** The day the lapse began. */
+      since: z.string(),
+    }),
+  ),
+});
+export type CredentialFlagList = z.infer<typeof CredentialFlagListSchema>;
+
+export const ImportRejectionSchema = z.object({
+  /** Row number as a spreadsheet shows it (the header is row 1). */
+  row: z.number(),
+  field: z.string(),
+  message: z.string(),
+});
+export type ImportRejection = z.infer<typeof ImportRejectionSchema>;
+
+export const ImportResultSchema = z.object({
+  /** Whether the file was applied; false when any row was rejected (then nothing was imported). */
+  applied: z.boolean(),
+  message: z.string(),
+  /** Credential rows read (the header and blank rows not counted). */
+  rows: z.number(),
+  /** New credentials started. */
+  imported: z.number(),
+  /** Existing credentials changed through the changeCredential Update (audited, reason "CSV import"). */
+  changed: z.number(),
+  unchanged: z.number(),
+  rejected: z.array(ImportRejectionSchema),
+  /** Rows that were valid but could not be applied (e.g. Temporal stopped answering); importing the file again is safe. */
+  failed: z.array(z.object({ row: z.number(), credentialId: z.string(), message: z.string() })),
+  /** Per row, what happened. */
+  results: z.array(z.object({ row: z.number(), credentialId: z.string(), outcome: z.enum(['imported', 'changed', 'unchanged', 'failed']), changes: z.array(z.string()).optional() })),
+  warnings: z.array(z.string()),
+});
+export type ImportResult = z.infer<typeof ImportResultSchema>;
+
+// The planner's result has `graceEndsOn: undefined` where JSON has no key: it must fit the schema.
+type Fits<A, B> = [A] extends [B] ? true : false;
+const samePlan: Fits<ReturnType<typeof credentialPlan>, CredentialPlan> = true;
+const sameCredentialView: Same<z.infer<typeof CredentialViewSchema>, CredentialView> = true;
+void samePlan;
+void sameCredentialView;

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { createApiApp } from '../../api/app';
 import { freePort } from '../../devstack/temporal';
-import { FlowService } from '../../services/flows';
+import { createServices } from '../../services/open';
 import { PracticeProfileSchema } from '../../domain/practice/profile';
 import { eventually, FORGETFUL_NAMESPACE, isoDay, startApiStack, TASK_QUEUE, TIME_ZONE, type ApiStack } from './stack';
 
@@ -261,7 +261,7 @@ describe('onboarding API', () => {
   it('after Temporal has forgotten a flow: shown from the ledger, and the hire still cannot start twice', async () => {
     // A service whose Temporal holds none of the flows, over the same database: as after retention.
     const forgetful = createApiApp(
-      new FlowService({
+      createServices({
         client: new Client({ connection: stack.connection, namespace: FORGETFUL_NAMESPACE }),
         prisma: stack.prisma,
         practice: PracticeProfileSchema.parse({ timeZone: TIME_ZONE }),
@@ -325,7 +325,7 @@ describe('onboarding API', () => {
 
   it('answers 503 when Temporal cannot be reached, and shows what the ledger knows', async () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const deadTemporal = new FlowService({
+    const deadTemporal = createServices({
       client: new Client({ connection }),
       prisma: stack.prisma,
       practice: PracticeProfileSchema.parse({ timeZone: TIME_ZONE }),

@@ -12,7 +12,9 @@ import { practiceProfileFromConfig } from '../../config/practice';
 import { startMailSink, type MailSink } from '../../devstack/mail-sink';
 import type { TemporalDevServer } from '../../devstack/temporal';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { FlowService } from '../../services/flows';
+import type { CredentialService } from '../../services/credentials';
+import type { FlowService } from '../../services/flows';
+import { createServices } from '../../services/open';
 import { createPracticeFlowWorker } from '../../worker/create-worker';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { startDevServerForTests } from '../support/temporal';
@@ -40,6 +42,7 @@ export interface ApiStack {
   prisma: PrismaClient;
   sink: MailSink;
   service: FlowService;
+  credentials: CredentialService;
   temporal: TemporalDevServer;
   /** fetch against the API; JSON bodies are sent as given (strings verbatim). */
   request(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -83,14 +86,14 @@ export async function startApiStack(): Promise<ApiStack> {
     const connection = await Connection.connect({ address: temporal.address });
     stoppers.push(() => connection.close());
     const client = new Client({ connection });
-    const service = new FlowService({
+    const services = createServices({
       client,
       prisma: db.prisma,
       practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: TIME_ZONE })),
       taskQueue: TASK_QUEUE,
       temporalAddress: temporal.address,
     });
-    const api: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, service });
+    const api: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, services });
     stoppers.push(() => api.stop());
 
     return {
@@ -99,7 +102,8 @@ export async function startApiStack(): Promise<ApiStack> {
       connection,
       prisma: db.prisma,
       sink,
-      service,
+      service: services.flows,
+      credentials: services.credentials,
       temporal,
       async request(method, path, body, headers = {}) {
         const res = await fetch(`${api.url}${path}`, {
