@@ -5,7 +5,7 @@ import { loadConfigOrExit } from '../config/env';
 import { practiceProfileFromConfig } from '../config/practice';
 import { planCredentialRequest } from '../services/credential-plan';
 import type { AddCredentialResult, CredentialDetail, CredentialFlagList, CredentialList, ImportResult } from '../services/schemas';
-import type { CredentialView } from '../workflows/credential/workflow';
+import type { CredentialView } from '../workflows/credential/definitions';
 import { apiBaseUrl, apiPath, CliError, createApiClient } from './api-client';
 import { formatAdded, formatCredential, formatCredentialList, formatFlags, formatImport } from './credential-format';
 import { ACTOR_HEADER, api, positiveInt, print, withFlagNames } from './flows';

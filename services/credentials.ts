@@ -21,10 +21,9 @@ import {
   credentialQuery,
   renewCredentialUpdate,
   retireCredentialUpdate,
-  type credentialFlow,
-  type CredentialFlowInput,
   type CredentialView,
-} from '../workflows/credential/workflow';
+} from '../workflows/credential/definitions';
+import type { credentialFlow, CredentialFlowInput } from '../workflows/credential/workflow';
 import { checklistQuery, completeTaskUpdate } from '../workflows/task-engine/definitions';
 import { importCredentialCsv, type ExistingCredential } from './credential-import';
 import { credentialPractice, planCredentialRequest, practiceCalendar } from './credential-plan';

@@ -16,7 +16,7 @@ import {
   type FlowView,
   type TaskView,
 } from '../domain/tasks/model';
-import type { CredentialView } from '../workflows/credential/workflow';
+import type { CredentialView } from '../workflows/credential/definitions';
 
 // ---- Inputs ------------------------------------------------------------------------------------
 

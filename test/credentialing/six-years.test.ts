@@ -145,3 +145,21 @@ describe('six years of one provider', () => {
     await recordHistory(h.client.workflow.getHandle(credentialWorkflowId('dea-p77')), 'credentialFlow-dea-after-reinstatement-and-renewal');
   }, 600_000);
 });
+
+describe('a credential entered late', () => {
+  it('does not send the reminders whose dates have passed, only the ones still ahead', async () => {
+    // Added on the morning of the 14-day reminder's day + 1: the 90/60/30/14-day reminders are past.
+    const now = await h.env.currentTimeMs();
+    const today = ny.dateOf(now);
+    const late = credential({ credentialId: 'license-late', type: 'state_license', jurisdiction: 'TX', dueDate: ny.addCalendarDays(today, 10) });
+    const handle = await start(late);
+    const view = await handle.query(credentialQuery);
+    expect(view.nextNotice?.key).toBe('remind_7d');
+    await h.advanceTo(new Date(ny.at(ny.addCalendarDays(today, 5), '12:00')).toISOString());
+    const steps = h.mailFor(credentialWorkflowId('license-late')).map((m) => m.headers['x-practiceflow-step']);
+    expect(steps).toEqual(['remind_7d']);
+    const added = await h.prisma.auditEntry.findFirstOrThrow({ where: { workflowId: credentialWorkflowId('license-late'), action: 'credential.added' } });
+    expect((added.detail as { skippedReminders: string[] }).skippedReminders).toEqual(['remind_90d', 'remind_60d', 'remind_30d', 'remind_14d']);
+    await recordHistory(handle, 'credentialFlow-entered-late');
+  });
+});

@@ -6,8 +6,7 @@ import {
   ActivityFailure,
   condition,
   continueAsNew,
-  defineQuery,
-  defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -37,6 +36,16 @@ import { ErrorTypes } from '../../domain/errors';
 import { PracticeCalendarSchema } from '../../domain/practice/calendar-settings';
 import { ActorSchema } from '../../domain/tasks/model';
 import { conflictFailure, parseOrThrow, validationFailure } from '../task-engine/failures';
+import {
+  changeCredentialUpdate,
+  credentialQuery,
+  renewCredentialUpdate,
+  retireCredentialUpdate,
+  type CredentialView,
+} from './definitions';
+
+export type { CredentialStatus, CredentialView } from './definitions';
+export { changeCredentialUpdate, credentialQuery, renewCredentialUpdate, retireCredentialUpdate } from './definitions';
 
 const { sendEmail } = proxyActivities<EngineActivities>({
   startToCloseTimeout: '1 minute',
@@ -51,7 +60,6 @@ const { recordCredential } = proxyActivities<CredentialActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-export type CredentialStatus = 'active' | 'lapsed' | 'new_application_required' | 'retired';
 
 /** State carried across continue-as-new. */
 const CarriedSchema = z.object({
@@ -73,21 +81,10 @@ export const CredentialFlowInputSchema = z.object({
 });
 export type CredentialFlowInput = z.input<typeof CredentialFlowInputSchema>;
 
-export interface CredentialView {
-  credential: Credential;
-  status: CredentialStatus;
-  cycle: number;
-  flags: { flag: string; description: string }[];
-  rule: string;
-  nextNotice?: { key: string; at: string };
-}
-
-export const renewCredentialUpdate = defineUpdate<CredentialView, [RenewalInput]>('renewCredential');
-export const changeCredentialUpdate = defineUpdate<CredentialView, [CredentialChange]>('changeCredential');
-export const retireCredentialUpdate = defineUpdate<CredentialView, [RetireInput]>('retireCredential');
-export const credentialQuery = defineQuery<CredentialView>('credential');
-
 const SYSTEM = 'system:practiceflow';
+/** Patch ids of changes to live credential workflows (see test/replay). */
+const PATCH_SKIP_PAST_REMINDERS = 'credential-skip-past-reminders';
+const PATCH_RENEWAL_ANSWERS_FIRST = 'credential-renewal-answers-first';
 
 interface PendingEvent {
   key: string;
@@ -324,7 +321,19 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
   );
 
   if (!input.carried) {
-    await audit('credential.added', input.startedBy, 'added', { type: credential.type, jurisdiction: credential.jurisdiction, issuer: credential.issuer });
+    // A credential entered late (or imported from a spreadsheet) does not get a burst of reminders
+    // whose dates have passed; the next one due, and any lapse, still happen.
+    if (patched(PATCH_SKIP_PAST_REMINDERS)) {
+      const now = Date.now();
+      const past = credentialSchedule(credential, calendar).notices.filter((n) => n.kind === 'reminder' && calendar.at(n.date, input.sendAt) < now);
+      carried = { ...carried, sent: past.map((n) => n.key) };
+    }
+    await audit('credential.added', input.startedBy, 'added', {
+      type: credential.type,
+      jurisdiction: credential.jurisdiction,
+      issuer: credential.issuer,
+      skippedReminders: carried.sent,
+    });
   }
   await project();
 
@@ -341,8 +350,17 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
       carried = { cycle: carried.cycle + 1, status: 'active', sent: [], lapseEscalations: 0, changes: carried.changes };
       await audit('credential.renewed', r.by, `renewed:${previousDue}`, { kind, renewedOn, previousDueDate: previousDue, newDueDate: newDue, evidence: r.evidence, note: r.note });
       await project();
-      await email(`renewed_${previousDue}`, [credential.ownerEmail], [credential.providerEmail], `Renewal recorded: ${label()} now due ${newDue}`, `${label()} for provider ${credential.providerId} was renewed on ${renewedOn} (${kind}); next due ${newDue}.\n${footer()}`);
-      renewal = undefined;
+      const confirm = () =>
+        email(`renewed_${previousDue}`, [credential.ownerEmail], [credential.providerEmail], `Renewal recorded: ${label()} now due ${newDue}`, `${label()} for provider ${credential.providerId} was renewed on ${renewedOn} (${kind}); next due ${newDue}.\n${footer()}`);
+      // The renewal is recorded once it is in the ledger and the table: the Update answers then,
+      // not after the confirmation email (a slow mail server must not make it look failed).
+      if (patched(PATCH_RENEWAL_ANSWERS_FIRST)) {
+        renewal = undefined;
+        await confirm();
+      } else {
+        await confirm();
+        renewal = undefined;
+      }
       await condition(allHandlersFinished);
       // A new cycle starts with a fresh history.
       return continueAsNew<typeof credentialFlow>({ credential, practice: input.practice, sendAt: input.sendAt, startedBy: input.startedBy, carried });
