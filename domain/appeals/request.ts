@@ -34,7 +34,8 @@ export const AppealRequestSchema = z
     noticeDate: IsoDateSchema,
     /** When the notice actually arrived, if known and provable; otherwise receipt is presumed. */
     receivedDate: IsoDateSchema.optional(),
-    denialCodes: z.array(DenialCodeSchema).min(1, 'must list the denial codes (CARC/RARC)').max(20),
+    /** CARC/RARC codes of a claim denial; a pre-service (prior-authorization) denial may have none. */
+    denialCodes: z.array(DenialCodeSchema).max(20),
     billedAmount: MoneySchema,
     deniedAmount: MoneySchema,
     /** The level to file; defaults to the first level for the payer type. */
@@ -51,7 +52,10 @@ export const AppealRequestSchema = z
   .strict()
   .superRefine((r, ctx) => {
     if (r.deniedAmount > r.billedAmount) ctx.addIssue({ code: 'custom', path: ['deniedAmount'], message: 'must not exceed billedAmount' });
-    if (r.noticeDate < r.dateOfService) ctx.addIssue({ code: 'custom', path: ['noticeDate'], message: 'must not be before dateOfService' });
+    // A claim is denied after the service; a prior authorization is denied before it.
+    const preService = r.priorAuthorizationId !== undefined;
+    if (!preService && r.denialCodes.length === 0) ctx.addIssue({ code: 'custom', path: ['denialCodes'], message: 'must list the denial codes (CARC/RARC)' });
+    if (!preService && r.noticeDate < r.dateOfService) ctx.addIssue({ code: 'custom', path: ['noticeDate'], message: 'must not be before dateOfService' });
     if (r.receivedDate && r.receivedDate < r.noticeDate) ctx.addIssue({ code: 'custom', path: ['receivedDate'], message: 'must not be before noticeDate' });
   });
 export type AppealRequest = z.infer<typeof AppealRequestSchema>;

@@ -70,7 +70,7 @@ export interface PriorAuthView {
   servicesRendered: { on: string; unitsUsed: number; by: string; recordedAt: string }[];
   denialPath?: { path: 'peer_to_peer' | 'appeal' | 'accept'; by: string; at: string };
   /** The claim appeal this denial was handed to (a claimAppealFlow child workflow). */
-  appeal?: { workflowId: string; status: 'requested' };
+  appeal?: { workflowId: string; status: 'requested' | 'started' };
   tasks: TaskView[];
   startedAt: string;
   closedAt?: string;

@@ -20,6 +20,10 @@ import {
 } from '../../workflows/prior-auth/definitions';
 import type { priorAuthFlow } from '../../workflows/prior-auth/workflow';
 import { cancelFlowUpdate, completeTaskUpdate } from '../../workflows/task-engine/definitions';
+import { appealQuery } from '../../workflows/appeal/definitions';
+import { BusinessCalendar } from '../../domain/calendar';
+
+const ny = new BusinessCalendar({ timeZone: 'America/New_York' });
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
 import { recordHistory } from '../support/histories';
 
@@ -255,14 +259,17 @@ describe('a denied authorization', () => {
       status: 'appeal_requested',
       flowStatus: 'completed',
       denialPath: { path: 'appeal', by: MANAGER },
-      appeal: { workflowId: 'appeal-pa-den-1-1', status: 'requested' },
+      appeal: { workflowId: 'appeal-pa-den-1-1', status: 'started' },
     });
+    // The appeal runs as its own flow, from the denial: Medicaid managed care's first level.
+    const appealFlow = await h.client.workflow.getHandle('appeal-pa-den-1-1').query(appealQuery);
+    expect(appealFlow).toMatchObject({ level: 'internal', filingDeadline: ny.addCalendarDays(ny.dateOf(Date.parse(denied.decisions.at(-1)!.receivedAt)), 60), status: 'running' });
     expect(chosen.tasks.find((t) => t.key === 'denial_next_step')).toMatchObject({ status: 'completed', completion: { by: MANAGER, outcome: 'appeal' } });
     await settled(handle);
     const [requested] = await ledger(flowId, 'prior_auth.appeal_requested');
     expect(requested).toMatchObject({
       actor: MANAGER,
-      detail: { appealWorkflowId: 'appeal-pa-den-1-1', appealWorkflowType: 'claimAppealFlow', patientRef: 'mrn-004217', denial: { reason, denialCodes: ['CO-197'] } },
+      detail: { appealWorkflowId: 'appeal-pa-den-1-1', appealStatus: 'started', appealWorkflowType: 'claimAppealFlow', patientRef: 'mrn-004217', denial: { reason, denialCodes: ['CO-197'] } },
     });
     expect(await ledger(flowId, 'prior_auth.denied')).toMatchObject([{ actor: STAFF, rule: 'CMS-0057-F (specific denial reason)', detail: { reason } }]);
     expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true });

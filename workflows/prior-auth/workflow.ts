@@ -16,11 +16,16 @@ import {
   condition,
   isCancellation,
   log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AuditEvent, EngineActivities } from '../../activities/contracts';
+import type { AppealRequestInput } from '../../domain/appeals/request';
+import { CLAIM_APPEAL_WORKFLOW_TYPE } from '../appeal/definitions';
 import { BusinessCalendar } from '../../domain/calendar/business-calendar';
 import { ErrorTypes } from '../../domain/errors';
 import { decisionDeadline, type DecisionDeadline } from '../../domain/prior-auth/clock';
@@ -626,17 +631,43 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
       return;
     }
     if (input.path === 'appeal') {
-      // The claim appeal runs as its own flow (claimAppealFlow, workflow id appeal-<authorizationId>-1,
-      // ParentClosePolicy ABANDON). Until that workflow type is registered, this flow records the
-      // request and hands over the facts the appeal starts from; starting the child goes here,
-      // behind patched('prior-auth-appeal-child') so these histories keep replaying.
-      appeal = { workflowId: appealWorkflowId(request.authorizationId), status: 'requested' };
+      // The appeal runs as its own flow (claimAppealFlow, ParentClosePolicy ABANDON: it outlives
+      // this one). Histories recorded before the child was started replay through the patch.
+      const appealFlowId = appealWorkflowId(request.authorizationId);
+      appeal = { workflowId: appealFlowId, status: 'requested' };
+      if (patched('prior-auth-appeal-child') && denial) {
+        const receivedOn = calendar.dateOf(Date.parse(denial.receivedAt));
+        const child: AppealRequestInput = {
+          appealId: `${request.authorizationId}-1`,
+          claimId: request.authorizationId,
+          patientRef: request.patientRef,
+          payer: request.payer,
+          dateOfService: request.service.scheduledDate,
+          noticeDate: receivedOn,
+          receivedDate: receivedOn,
+          denialCodes: denial.denialCodes ?? [],
+          billedAmount: 0,
+          deniedAmount: 0,
+          priorAuthorizationId: request.authorizationId,
+          staffEmail: request.staffEmail,
+          managerEmail: request.managerEmail,
+          calendar: request.practice,
+          startedBy: input.by,
+        };
+        await startChild(CLAIM_APPEAL_WORKFLOW_TYPE, {
+          workflowId: appealFlowId,
+          args: [child],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+        appeal = { workflowId: appealFlowId, status: 'started' };
+      }
       events.push(
         event('prior_auth.appeal_requested', input.by, {
-          key: appeal.workflowId,
+          key: appealFlowId,
           rule: '42 CFR 422.582 (MA reconsideration); plan appeal procedure',
           detail: {
-            appealWorkflowId: appeal.workflowId,
+            appealWorkflowId: appealFlowId,
+            appealStatus: appeal.status,
             appealWorkflowType: 'claimAppealFlow',
             patientRef: request.patientRef,
             payer: request.payer,
