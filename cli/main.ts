@@ -10,8 +10,11 @@ import { verifyAuditChain } from '../activities/audit/ledger';
 import { createPrismaClient } from '../db/client';
 import { ServiceError } from '../services/errors';
 import { CliError } from './api-client';
+import { registerAppealCommands } from './appeals';
 import { registerCredentialCommands } from './credentials';
 import { registerFlowCommands, registerOnboardingCommands } from './flows';
+import { registerPriorAuthCommands } from './prior-auth';
+import { registerWorklistCommands } from './worklists';
 
 const program = new Command()
   .name('practiceflow')
@@ -23,6 +26,9 @@ const program = new Command()
 registerOnboardingCommands(program);
 registerFlowCommands(program);
 registerCredentialCommands(program);
+registerPriorAuthCommands(program);
+registerAppealCommands(program);
+registerWorklistCommands(program);
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -6,17 +6,29 @@ import type { Config } from '../config/env';
 import { practiceProfileFromConfig } from '../config/practice';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createPrismaClient } from '../db/client';
+import { AppealService } from './appeals';
 import { CredentialService } from './credentials';
 import { FlowService, type FlowServiceOptions } from './flows';
+import { PriorAuthService } from './prior-auth';
+import { WorklistService } from './worklists';
 
 /** The services the API serves, over one Temporal client, database and practice profile. */
 export interface Services {
   flows: FlowService;
   credentials: CredentialService;
+  priorAuth: PriorAuthService;
+  appeals: AppealService;
+  worklists: WorklistService;
 }
 
 export function createServices(options: FlowServiceOptions): Services {
-  return { flows: new FlowService(options), credentials: new CredentialService(options) };
+  return {
+    flows: new FlowService(options),
+    credentials: new CredentialService(options),
+    priorAuth: new PriorAuthService(options),
+    appeals: new AppealService(options),
+    worklists: new WorklistService(options),
+  };
 }
 
 export interface OpenedServices {

@@ -17,6 +17,14 @@ import {
   type TaskView,
 } from '../domain/tasks/model';
 import type { CredentialView } from '../workflows/credential/definitions';
+import { AppealPlanInputSchema, APPEAL_LEVELS } from '../domain/appeals/filing';
+import { AppealDecisionSchema, AppealRequestSchema, CloseAppealSchema, SubmissionProofSchema } from '../domain/appeals/request';
+import { IsoDateSchema } from '../domain/calendar/iso-date';
+import { PayerSchema } from '../domain/payers/payer';
+import { PriorAuthClockInputSchema } from '../domain/prior-auth/clock';
+import { ChooseDenialPathSchema, PriorAuthRequestSchema, RecordDecisionSchema, ServiceRenderedSchema } from '../domain/prior-auth/request';
+import { RecordSubmissionSchema } from '../domain/prior-auth/submitter';
+import { ActorSchema } from '../domain/tasks/model';
 
 // ---- Inputs ------------------------------------------------------------------------------------
 
@@ -347,3 +355,180 @@ const samePlan: Fits<ReturnType<typeof credentialPlan>, CredentialPlan> = true;
 const sameCredentialView: Same<z.infer<typeof CredentialViewSchema>, CredentialView> = true;
 void samePlan;
 void sameCredentialView;
+
+// ---- Prior authorizations ----------------------------------------------------------------------
+// Bodies are the prior-authorization domain's schemas (the ones priorAuthFlow validates with). The
+// practice calendar comes from the configured profile and `startedBy` from the actor header.
+
+/** The payer's decision clock for a submission: `{ payer, urgency, submittedAt }`. */
+export const PriorAuthPlanBodySchema = PriorAuthClockInputSchema;
+export const PriorAuthPlanSchema = z.object({
+  /** ISO 8601 with the practice's offset: exact for hour clocks, 23:59:59 on the due day for day clocks. */
+  decisionDueAt: z.string(),
+  decisionDueDate: z.string(),
+  rule: z.string(),
+  amount: z.number(),
+  unit: z.enum(['hours', 'calendar_days', 'business_days']),
+  timeZone: z.string(),
+});
+export type PriorAuthPlan = z.infer<typeof PriorAuthPlanSchema>;
+
+export const StartPriorAuthBodySchema = PriorAuthRequestSchema.omit({ practice: true, startedBy: true }).strict();
+export const AuthorizationIdParamSchema = PriorAuthRequestSchema.shape.authorizationId;
+export const RecordSubmissionBodySchema = RecordSubmissionSchema;
+export const RecordDecisionBodySchema = RecordDecisionSchema;
+export const ServiceRenderedBodySchema = ServiceRenderedSchema;
+export const ChooseDenialPathBodySchema = ChooseDenialPathSchema;
+
+export const StartPriorAuthResultSchema = z.object({
+  flowId: z.string(),
+  authorizationId: z.string(),
+  /** When staff should submit to the payer (practice policy), with the rule. */
+  submissionTarget: z.object({ date: z.string(), rule: z.string() }),
+});
+export type StartPriorAuthResult = z.infer<typeof StartPriorAuthResultSchema>;
+
+export const ListByStatusQuerySchema = z
+  .object({
+    status: FlowStatusSchema.optional(),
+    limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(100),
+  })
+  .strict();
+
+/** The authorization as the priorAuth query returns it (PriorAuthView), or rebuilt from the ledger. */
+export const PriorAuthDetailSchema = z.looseObject({
+  flowId: z.string(),
+  authorizationId: z.string(),
+  flowStatus: FlowStatusSchema,
+  /** awaiting_submission, submitted, pended, approved, denied, peer_to_peer, appeal_requested, denial_accepted, closed */
+  status: z.string(),
+  /** temporal: the live flow; ledger: rebuilt from the audit ledger (Temporal no longer has or cannot reach the flow). */
+  source: z.enum(['temporal', 'ledger']),
+  notice: z.string().optional(),
+  history: z.array(HistoryEntrySchema),
+});
+export type PriorAuthDetail = z.infer<typeof PriorAuthDetailSchema>;
+/** An Update's answer: the authorization's new state (PriorAuthView). */
+export const PriorAuthViewSchema = z.looseObject({ flowId: z.string(), authorizationId: z.string(), flowStatus: FlowStatusSchema, status: z.string() });
+
+// ---- Appeals -----------------------------------------------------------------------------------
+
+/** `{ payer, level, noticeDate, receivedDate?, dateOfService?, amountInControversy?, denialCodes?, filingDate? }` */
+export const AppealPlanBodySchema = AppealPlanInputSchema;
+export const AppealPlanResultSchema = z.looseObject({
+  appealable: z.boolean(),
+  level: z.enum(APPEAL_LEVELS),
+  rule: z.string(),
+  filingDeadline: z.string().optional(),
+  /** Why the denial cannot be appealed (appealable false). */
+  reason: z.string().optional(),
+});
+export type AppealPlanResult = z.infer<typeof AppealPlanResultSchema>;
+
+/** The domain's AppealRequestSchema without the calendar (configured) and startedBy (the actor header). */
+export const StartAppealBodySchema = z.object(AppealRequestSchema.shape).omit({ calendar: true, startedBy: true }).strict();
+export const AppealIdParamSchema = AppealRequestSchema.shape.appealId;
+/** Completes submit_appeal with the proof of submission. */
+export const SubmitAppealBodySchema = SubmissionProofSchema.extend({
+  by: ActorSchema,
+  note: z.string().max(2000).optional(),
+  lateReason: z.string().trim().min(3, 'must say why the task was late').max(2000).optional(),
+}).strict();
+export const AppealDecisionBodySchema = AppealDecisionSchema;
+export const CloseAppealBodySchema = CloseAppealSchema;
+
+export const StartAppealResultSchema = z.object({ flowId: z.string(), appealId: z.string(), plan: AppealPlanResultSchema });
+export type StartAppealResult = z.infer<typeof StartAppealResultSchema>;
+
+export const AppealDetailSchema = z.looseObject({
+  workflowId: z.string(),
+  appealId: z.string(),
+  status: FlowStatusSchema,
+  source: z.enum(['temporal', 'ledger']),
+  notice: z.string().optional(),
+  history: z.array(HistoryEntrySchema),
+});
+export type AppealDetail = z.infer<typeof AppealDetailSchema>;
+export const AppealViewSchema = z.looseObject({ workflowId: z.string(), appealId: z.string(), status: FlowStatusSchema, level: z.enum(APPEAL_LEVELS) });
+
+// ---- Worklists and reports ---------------------------------------------------------------------
+
+export const WorklistQuerySchema = z.object({ limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(200) }).strict();
+
+export const AppealWorkItemSchema = z.object({
+  flowId: z.string(),
+  appealId: z.string(),
+  claimId: z.string().nullable(),
+  title: z.string(),
+  payer: PayerSchema.nullable(),
+  level: z.string().nullable(),
+  /** filing: not yet submitted (ordered by the filing deadline); awaiting_decision: submitted (by the payer's decision due date). */
+  stage: z.enum(['filing', 'awaiting_decision']),
+  filingDeadline: z.string().nullable(),
+  /** Days from today (practice time zone) to the filing deadline; negative once past. */
+  daysLeft: z.number().nullable(),
+  submittedAt: z.string().nullable(),
+  decisionDue: z.string().nullable(),
+  /** The date this item is ordered by: the filing deadline, or the decision due date once submitted. */
+  dueDate: z.string().nullable(),
+  daysUntilDue: z.number().nullable(),
+  overdue: z.boolean(),
+});
+export const AppealWorklistSchema = z.object({ today: z.string(), timeZone: z.string(), items: z.array(AppealWorkItemSchema) });
+export type AppealWorklist = z.infer<typeof AppealWorklistSchema>;
+export type AppealWorkItem = z.infer<typeof AppealWorkItemSchema>;
+
+export const PriorAuthWorkItemSchema = z.object({
+  flowId: z.string(),
+  authorizationId: z.string(),
+  title: z.string(),
+  payer: PayerSchema.nullable(),
+  urgency: z.string().nullable(),
+  /** submitted: the payer's clock runs; peer_to_peer: the payer's new decision after a peer-to-peer review is awaited. */
+  status: z.enum(['submitted', 'peer_to_peer']),
+  submission: z.number().nullable(),
+  submittedAt: z.string().nullable(),
+  confirmationNumber: z.string().nullable(),
+  decisionDueAt: z.string().nullable(),
+  decisionDueDate: z.string().nullable(),
+  rule: z.string().nullable(),
+  /** Hours until the payer's clock runs out; negative once past. */
+  hoursLeft: z.number().nullable(),
+  /** The payer has missed its decision clock. */
+  pastClock: z.boolean(),
+});
+export const PriorAuthWorklistSchema = z.object({ now: z.string(), timeZone: z.string(), items: z.array(PriorAuthWorkItemSchema) });
+export type PriorAuthWorklist = z.infer<typeof PriorAuthWorklistSchema>;
+export type PriorAuthWorkItem = z.infer<typeof PriorAuthWorkItemSchema>;
+
+export const PriorAuthMetricsQuerySchema = z
+  .object({ from: IsoDateSchema, to: IsoDateSchema })
+  .strict()
+  .refine((q) => q.to >= q.from, { path: ['to'], message: 'must not be before from' });
+
+export const PriorAuthMetricsSchema = z.object({
+  /** First submissions recorded in the period. */
+  requests: z.number(),
+  /** Payer decisions recorded in the period (approved + denied + pended). */
+  decisions: z.number(),
+  approved: z.number(),
+  denied: z.number(),
+  pended: z.number(),
+  /** approved / decisions, 0..1 (null without decisions). */
+  approvalRate: z.number().nullable(),
+  denialRate: z.number().nullable(),
+  /** Hours from the submission to the payer's approval or denial (pended requests are not determinations). */
+  averageDecisionHours: z.number().nullable(),
+  medianDecisionHours: z.number().nullable(),
+  /** Approvals and denials received after the payer's decision clock ran out. */
+  decidedAfterClock: z.number(),
+});
+export type PriorAuthMetrics = z.infer<typeof PriorAuthMetricsSchema>;
+export const PriorAuthMetricsReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  timeZone: z.string(),
+  overall: PriorAuthMetricsSchema,
+  payers: z.array(PriorAuthMetricsSchema.extend({ payer: PayerSchema, key: z.string() })),
+});
+export type PriorAuthMetricsReport = z.infer<typeof PriorAuthMetricsReportSchema>;

@@ -1,0 +1,21 @@
+// The filing plan of one appeal level, without side effects: shared by the service
+// (POST /api/appeals/plan) and `practiceflow plan appeal`, which runs it locally.
+import { appealPlan, type AppealPlan } from '../domain/appeals/filing';
+import type { PracticeProfile } from '../domain/practice/profile';
+import { practiceCalendar } from './credential-plan';
+import { invalid, parseInput } from './errors';
+import { AppealPlanBodySchema, type AppealPlanResult } from './schemas';
+
+/** The plan as JSON shows it: keys without a value are left out. */
+export const jsonAppealPlan = (plan: AppealPlan): AppealPlanResult => JSON.parse(JSON.stringify(plan)) as AppealPlanResult;
+
+/** Throws ServiceError (ValidationError) naming every bad field, or `level` when the payer type has no such level. */
+export function planAppealRequest(body: unknown, practice: PracticeProfile): AppealPlanResult {
+  const input = parseInput(AppealPlanBodySchema, body);
+  try {
+    return jsonAppealPlan(appealPlan(input, practiceCalendar(practice)));
+  } catch (err) {
+    if (err instanceof RangeError) throw invalid([{ path: 'level', message: err.message.replace(/^level: /, '') }]);
+    throw err;
+  }
+}

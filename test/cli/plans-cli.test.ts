@@ -1,0 +1,105 @@
+// The real `practiceflow` command (bin/practiceflow.js) for the pure plans: `plan prior-auth`
+// prints the payer's decision deadline and `plan appeal` the filing deadline, as one line of JSON,
+// with nothing running; a CO-29 denial prints appealable false and exits 1; bad input names the
+// field. The new command groups all answer --help.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/practiceflow.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'practiceflow-plans-cli-'));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function practiceflow(args: string[], stdin = ''): Promise<Run> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(PRACTICE_|PRACTICEFLOW_|API_|DATABASE_URL|TEMPORAL_)/.test(k)) env[k] = v;
+  Object.assign(env, { PRACTICE_TIME_ZONE: 'America/New_York', NO_COLOR: '1', PRACTICEFLOW_API_URL: 'http://127.0.0.1:9' });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const file = (name: string, value: unknown): string => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+};
+const NO_STACK = /\n\s+at |\.ts:\d+:\d+/;
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('practiceflow plan prior-auth', () => {
+  const pa = { payer: { type: 'medicare_advantage', name: 'Acme MA' }, urgency: 'expedited', submittedAt: '2026-03-06T17:00:00-05:00' };
+
+  it('prints the decision deadline in the practice time zone (72 hours across the DST change)', async () => {
+    const run = await practiceflow(['plan', 'prior-auth', '--input', file('pa.json', pa)]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ decisionDueAt: '2026-03-09T18:00:00-04:00', decisionDueDate: '2026-03-09', rule: '42 CFR 422.572(a)' });
+    expect(await practiceflow(['plan', 'prior-auth', '--input', '-'], JSON.stringify(pa))).toEqual(run);
+  });
+
+  it('names the bad field and exits 1', async () => {
+    const run = await practiceflow(['plan', 'prior-auth', '--input', file('pa-bad.json', { ...pa, urgency: 'soon' })]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/urgency: must be expedited or standard/);
+    expect(run.stderr).not.toMatch(NO_STACK);
+    const flags = await practiceflow(['plan', 'prior-auth', '--payer-type', 'medicare_advantage', '--urgency', 'standard', '--submitted-at', 'yesterday']);
+    expect(flags.code).toBe(1);
+    expect(flags.stderr).toMatch(/submittedAt \(--submitted-at\): must be an ISO 8601 date-time/);
+  });
+});
+
+describe('practiceflow plan appeal', () => {
+  const facts = { payer: { type: 'medicare_ffs' }, level: 'redetermination', noticeDate: '2026-02-09', dateOfService: '2026-01-12', amountInControversy: 450 };
+
+  it('prints the filing deadline and rule', async () => {
+    const run = await practiceflow(['plan', 'appeal', '--input', file('appeal.json', facts)]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const plan = JSON.parse(run.stdout);
+    expect(plan).toMatchObject({ appealable: true, level: 'redetermination', filingDeadline: '2026-06-15' });
+    expect(plan.rule).toMatch(/^42 CFR 405\.942\(a\)/);
+    const flags = await practiceflow(['plan', 'appeal', '--payer-type', 'medicare_ffs', '--level', 'redetermination', '--notice-date', '2026-02-09', '--date-of-service', '2026-01-12', '--amount', '450']);
+    expect(flags).toEqual(run);
+  });
+
+  it('prints appealable false with the reason for a CO-29 denial and exits 1', async () => {
+    const run = await practiceflow(['plan', 'appeal', '--input', file('co29.json', { ...facts, denialCodes: ['CO-29'] })]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ appealable: false, level: 'redetermination', reason: expect.stringContaining('CO-29'), rule: expect.stringContaining('405.926(n)') });
+    expect(run.stderr).toMatch(/^error: not appealable: /);
+  });
+
+  it('names the bad field', async () => {
+    const run = await practiceflow(['plan', 'appeal', '--input', file('appeal-bad.json', { ...facts, noticeDate: '2026-02-30', level: 'internal' })]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/noticeDate: /);
+    const level = await practiceflow(['plan', 'appeal', '--input', file('appeal-level.json', { ...facts, level: 'internal' })]);
+    expect(level.code).toBe(1);
+    expect(level.stderr).toMatch(/level: medicare_ffs appeals have no "internal" level/);
+    expect(level.stderr).not.toMatch(NO_STACK);
+  });
+});
+
+describe('--help', () => {
+  it.each(['plan prior-auth', 'plan appeal', 'prior-auth', 'prior-auth decide', 'appeal', 'appeal submit', 'worklist', 'worklist appeals', 'report prior-auth-metrics'])('practiceflow %s --help', async (command) => {
+    const run = await practiceflow([...command.split(' '), '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: practiceflow /);
+  });
+});
