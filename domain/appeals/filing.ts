@@ -91,6 +91,17 @@ export const APPEAL_RULES: readonly AppealRule[] = [
     next: 'external',
   },
   {
+    payerTypes: ['medicaid_managed_care', 'chip'],
+    level: 'external',
+    effectiveFrom: '2017-07-01',
+    window: { days: 120 },
+    receiptPresumedDays: 0,
+    rollForward: false,
+    citation: "42 CFR 438.408(f)(2) (state fair hearing within 120 days of the plan's resolution notice)",
+    decisionDays: 90,
+    decisionCitation: '42 CFR 431.244(f)(1) (fair hearing decision within 90 days)',
+  },
+  {
     payerTypes: ['medicaid_ffs'],
     level: 'internal',
     effectiveFrom: '2000-01-01',

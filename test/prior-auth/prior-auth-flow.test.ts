@@ -22,10 +22,10 @@ import type { priorAuthFlow } from '../../workflows/prior-auth/workflow';
 import { cancelFlowUpdate, completeTaskUpdate } from '../../workflows/task-engine/definitions';
 import { appealQuery } from '../../workflows/appeal/definitions';
 import { BusinessCalendar } from '../../domain/calendar';
-
-const ny = new BusinessCalendar({ timeZone: 'America/New_York' });
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
 import { recordHistory } from '../support/histories';
+
+const ny = new BusinessCalendar({ timeZone: 'America/New_York' });
 
 const MANAGER = 'manager@example.org';
 const STAFF = 'pa-staff@example.org';
