@@ -8,18 +8,10 @@ import { planAppealRequest } from '../services/appeal-plan';
 import type { AppealDetail, FlowList, StartAppealResult } from '../services/schemas';
 import type { AppealView } from '../workflows/appeal/definitions';
 import { apiPath, CliError } from './api-client';
-import { ACTOR_HEADER, api, positiveInt, print, withFlagNames } from './flows';
-import { formatFlowList, table } from './format';
+import { formatFlowList } from './format';
 import { readJsonObject } from './input';
+import { actorHeaders, api, bodyOf, collect, numberish, planGroup, positiveInt, print, taskTable, withFlagNames } from './options';
 
-const numberish = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-async function bodyOf(input: string | undefined, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const body: Record<string, unknown> = input ? await readJsonObject(input) : {};
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) body[k] = v;
-  return body;
-}
 
 export function formatAppeal(v: AppealDetail | AppealView): string {
   const a = v as AppealView & { source?: string; notice?: string };
@@ -28,14 +20,14 @@ export function formatAppeal(v: AppealDetail | AppealView): string {
   if (a.submission) lines.push(`  submitted ${a.submission.submittedAt} via ${a.submission.channel}, confirmation ${a.submission.confirmationNumber}${a.submission.timely ? '' : ' (LATE)'}`);
   if (a.decisionDue) lines.push(`  payer decision due ${a.decisionDue}`);
   if (a.outcome) lines.push(`  outcome: ${a.outcome.kind}: ${a.outcome.detail}`);
-  if (Array.isArray(a.tasks) && a.tasks.length > 0) lines.push('', table(['TASK', 'STATUS', 'DUE', 'ASSIGNEE'], a.tasks.map((t) => [t.key, t.status + (t.overdue ? ' (overdue)' : ''), t.dueDate, t.assignee.email])));
+  if (Array.isArray(a.tasks) && a.tasks.length > 0) lines.push('', taskTable(a.tasks));
   return lines.join('\n');
 }
 
 const PLAN_FLAGS: Record<string, string> = { 'payer.type': '--payer-type', level: '--level', noticeDate: '--notice-date', receivedDate: '--received-date', dateOfService: '--date-of-service', amountInControversy: '--amount', denialCodes: '--denial-code' };
 
 export function registerAppealCommands(program: Command): void {
-  const plan = program.commands.find((c) => c.name() === 'plan') ?? program.command('plan').description('preview what a flow would create, without starting it (local, no API needed)');
+  const plan = planGroup(program);
   plan
     .command('appeal')
     .description('the filing deadline and rule of one appeal level, as JSON; a denial that cannot be appealed (CO-29) prints appealable false and exits 1 (local, no API needed)')
@@ -69,7 +61,7 @@ export function registerAppealCommands(program: Command): void {
     .option('--actor <who>', 'who starts it (default: the staff email)')
     .option('--json', 'print the JSON answer')
     .action(async (o: { input: string; actor?: string; json?: boolean }) => {
-      const started = await api().post<StartAppealResult>('/api/appeals', await readJsonObject(o.input), o.actor ? { [ACTOR_HEADER]: o.actor } : {});
+      const started = await api().post<StartAppealResult>('/api/appeals', await readJsonObject(o.input), actorHeaders(o.actor));
       print(started, o.json, () => `Started ${started.flowId}: ${started.plan.level}, file by ${started.plan.filingDeadline} (${started.plan.rule}).`);
     });
 

@@ -8,8 +8,8 @@ import type { AddCredentialResult, CredentialDetail, CredentialFlagList, Credent
 import type { CredentialView } from '../workflows/credential/definitions';
 import { apiBaseUrl, apiPath, CliError, createApiClient } from './api-client';
 import { formatAdded, formatCredential, formatCredentialList, formatFlags, formatImport } from './credential-format';
-import { ACTOR_HEADER, api, positiveInt, print, withFlagNames } from './flows';
 import { readJsonObject, readTextInput } from './input';
+import { actorHeaders, api, planGroup, positiveInt, print, withFlagNames } from './options';
 
 interface CredentialOptions {
   input?: string;
@@ -93,7 +93,7 @@ const printWarnings = (warnings: string[]): void => {
 };
 
 export function registerCredentialCommands(program: Command): void {
-  const plan = program.commands.find((c) => c.name() === 'plan') ?? program.command('plan').description('preview what a flow would create, without starting it (local, no API needed)');
+  const plan = planGroup(program);
   credentialOptions(
     plan.command('credential').description("a credential's due date, reminder dates, lapse day and renewal window, as JSON (local, no API needed)"),
   ).action((o: CredentialOptions) =>
@@ -113,7 +113,7 @@ export function registerCredentialCommands(program: Command): void {
       .option('--json', 'print the JSON answer'),
   ).action((o: CredentialOptions & { actor?: string; json?: boolean }) =>
     withFlagNames(async () => {
-      const added = await api().post<AddCredentialResult>('/api/credentials', await credentialRequest(o), o.actor ? { [ACTOR_HEADER]: o.actor } : {});
+      const added = await api().post<AddCredentialResult>('/api/credentials', await credentialRequest(o), actorHeaders(o.actor));
       print(added, o.json, () => formatAdded(added));
       if (!o.json) printWarnings(added.warnings);
     }, flagsFor(o)),
@@ -251,7 +251,7 @@ export function registerCredentialCommands(program: Command): void {
       const csv = await readTextInput(file, '');
       // A large file starts many flows: allow it more than the usual minute.
       const client = createApiClient(apiBaseUrl(loadConfigOrExit()), { timeoutMs: 10 * 60_000 });
-      const report = await client.post<ImportResult>('/api/credentials/import', { csv }, o.actor ? { [ACTOR_HEADER]: o.actor } : {});
+      const report = await client.post<ImportResult>('/api/credentials/import', { csv }, actorHeaders(o.actor));
       print(report, o.json, () => formatImport(report));
       if (!o.json) printWarnings(report.warnings);
       if (!report.applied || report.failed.length > 0) throw new CliError(report.message);

@@ -4,49 +4,18 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfigOrExit } from '../config/env';
 import { practiceProfileFromConfig } from '../config/practice';
-import type { FieldProblem } from '../domain/errors';
 import type { FlowView, TaskView } from '../domain/tasks/model';
-import { ServiceError } from '../services/errors';
 import { planOnboardingRequest } from '../services/onboarding-plan';
 import type { FlowDetail, FlowList, StartResult } from '../services/schemas';
-import { apiBaseUrl, apiPath, CliError, createApiClient, UsageError, type ApiClient } from './api-client';
+import { apiPath, UsageError } from './api-client';
 import { formatFlow, formatFlowList, formatPlan } from './format';
 import { readJsonObject } from './input';
-
-export const ACTOR_HEADER = 'X-PracticeFlow-Actor';
-
-export function api(): ApiClient {
-  return createApiClient(apiBaseUrl(loadConfigOrExit()));
-}
-
-export const print = (value: unknown, json: boolean | undefined, human: () => string): void => {
-  console.log(json ? JSON.stringify(value, null, 2) : human());
-};
-
-/** "12" -> 12; anything else is passed on as text, for the API to name the field's problem. */
-const numberish = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
-
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number greater than 0');
-  return n;
-}
+import { actorHeaders, api, numberish, planGroup, positiveInt, print, withFlagNames } from './options';
 
 function keyValue(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError('must be key=value, e.g. --evidence document=passport');
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-}
-
-/** Field problems that a flag caused are shown with the flag's name. */
-export function withFlagNames(run: () => Promise<void>, flags: Record<string, string>): Promise<void> {
-  return run().catch((err: unknown) => {
-    if ((err instanceof CliError || err instanceof ServiceError) && err.problems.some((p) => flags[p.path])) {
-      const problems: FieldProblem[] = err.problems.map((p) => (flags[p.path] ? { ...p, path: `${p.path} (${flags[p.path]})` } : p));
-      throw new CliError(err.message, problems, err instanceof CliError ? err.exitCode : 1);
-    }
-    throw err;
-  });
 }
 
 // ---- Onboarding ----------------------------------------------------------------------------
@@ -112,7 +81,7 @@ async function hireRequest(o: HireOptions): Promise<Record<string, unknown>> {
     ['managerEmail', o.managerEmail],
     ['occupationalExposure', o.exposure],
     ['provider', o.provider],
-    ['jobLengthDays', o.jobLengthDays === undefined ? undefined : numberish(o.jobLengthDays)],
+    ['jobLengthDays', numberish(o.jobLengthDays)],
   ];
   for (const [k, v] of fields) if (v !== undefined) request[k] = v;
   const practice: [string, unknown][] = [
@@ -128,7 +97,7 @@ async function hireRequest(o: HireOptions): Promise<Record<string, unknown>> {
 }
 
 export function registerOnboardingCommands(program: Command): void {
-  const plan = program.command('plan').description('preview what a flow would create, without starting it (local, no API needed)');
+  const plan = planGroup(program);
   hireOptions(
     plan
       .command('onboarding')
@@ -153,7 +122,7 @@ export function registerOnboardingCommands(program: Command): void {
       .option('--json', 'print the JSON answer'),
   ).action((o: HireOptions & { actor?: string; json?: boolean }) =>
     withFlagNames(async () => {
-      const result = await api().post<StartResult>('/api/onboarding', await hireRequest(o), o.actor ? { [ACTOR_HEADER]: o.actor } : {});
+      const result = await api().post<StartResult>('/api/onboarding', await hireRequest(o), actorHeaders(o.actor));
       print(result, o.json, () => `Started ${result.flowId} with ${result.plan.tasks.length} tasks:\n\n${formatPlan(result.plan)}\n\nFollow it: practiceflow flows show ${result.flowId}`);
     }, o.input ? {} : HIRE_FLAGS),
   );

@@ -8,18 +8,10 @@ import type { FlowView } from '../domain/tasks/model';
 import { planPriorAuthRequest } from '../services/prior-auth-plan';
 import type { FlowList, PriorAuthDetail, StartPriorAuthResult } from '../services/schemas';
 import { apiPath } from './api-client';
-import { ACTOR_HEADER, api, positiveInt, print, withFlagNames } from './flows';
-import { formatFlowList, table } from './format';
+import { formatFlowList } from './format';
 import { readJsonObject } from './input';
+import { actorHeaders, api, bodyOf, collect, numberish, planGroup, positiveInt, print, taskTable, withFlagNames } from './options';
 
-const numberish = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-/** The body from --input (if any) with the flags' fields laid over it; undefined flags are left out. */
-async function bodyOf(input: string | undefined, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const body: Record<string, unknown> = input ? await readJsonObject(input) : {};
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) body[k] = v;
-  return body;
-}
 
 export function formatPriorAuth(v: PriorAuthDetail | PriorAuthView): string {
   const p = v as PriorAuthView & { source?: string; notice?: string };
@@ -33,13 +25,13 @@ export function formatPriorAuth(v: PriorAuthDetail | PriorAuthView): string {
   if (p.decision) lines.push(`  decision: ${p.decision.outcome} by ${p.decision.by} at ${p.decision.receivedAt}${p.decision.reason ? ` (${p.decision.reason})` : ''}${p.decision.authorizationNumber ? ` #${p.decision.authorizationNumber}` : ''}`);
   if (p.units) lines.push(`  units: ${p.units.used} of ${p.units.authorized} used, ${p.units.remaining} left`);
   if (Array.isArray(p.tasks) && p.tasks.length > 0) {
-    lines.push('', table(['TASK', 'STATUS', 'DUE', 'ASSIGNEE'], p.tasks.map((t) => [t.key, t.status + (t.overdue ? ' (overdue)' : ''), t.dueDate, t.assignee.email])));
+    lines.push('', taskTable(p.tasks));
   }
   return lines.join('\n');
 }
 
 export function registerPriorAuthCommands(program: Command): void {
-  const plan = program.commands.find((c) => c.name() === 'plan') ?? program.command('plan').description('preview what a flow would create, without starting it (local, no API needed)');
+  const plan = planGroup(program);
   plan
     .command('prior-auth')
     .description("the payer's decision deadline for a submission, as JSON: { payer, urgency, submittedAt } (local, no API needed)")
@@ -66,7 +58,7 @@ export function registerPriorAuthCommands(program: Command): void {
     .option('--actor <who>', 'who starts it (default: the staff email)')
     .option('--json', 'print the JSON answer')
     .action(async (o: { input: string; actor?: string; json?: boolean }) => {
-      const started = await api().post<StartPriorAuthResult>('/api/prior-auth', await readJsonObject(o.input), o.actor ? { [ACTOR_HEADER]: o.actor } : {});
+      const started = await api().post<StartPriorAuthResult>('/api/prior-auth', await readJsonObject(o.input), actorHeaders(o.actor));
       print(started, o.json, () => `Started ${started.flowId}: submit to the payer by ${started.submissionTarget.date}.`);
     });
 

@@ -2,8 +2,8 @@
 // (through the API).
 import type { Command } from 'commander';
 import type { AppealWorklist, PriorAuthMetrics, PriorAuthMetricsReport, PriorAuthWorklist } from '../services/schemas';
-import { api, positiveInt, print, withFlagNames } from './flows';
 import { table } from './format';
+import { api, positiveInt, print, withFlagNames } from './options';
 
 const pct = (r: number | null): string => (r === null ? '' : `${Math.round(r * 100)}%`);
 const n = (v: number | null): string => (v === null ? '' : String(v));

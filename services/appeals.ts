@@ -14,15 +14,14 @@ import { appealQuery, closeAppealUpdate, recordAppealDecisionUpdate, type Appeal
 import { cancelFlowUpdate, completeTaskUpdate } from '../workflows/task-engine/definitions';
 import { jsonAppealPlan, planAppealRequest } from './appeal-plan';
 import { credentialPractice } from './credential-plan';
-import { conflict, invalid, notFound, parseInput, toServiceError } from './errors';
+import { conflict, invalid, notFound, parseInput } from './errors';
 import { summaryOf } from './flow-rows';
-import { flowViewFromLedger, historyEntry, type LedgerRow } from './ledger-view';
+import { flowViewFromLedger, type LedgerRow } from './ledger-view';
 import {
   AppealDecisionBodySchema,
   AppealIdParamSchema,
   CancelFlowBodySchema,
   CloseAppealBodySchema,
-  ListByStatusQuerySchema,
   StartAppealBodySchema,
   SubmitAppealBodySchema,
   type AppealDetail,
@@ -30,7 +29,7 @@ import {
   type FlowList,
   type StartAppealResult,
 } from './schemas';
-import { TemporalService } from './temporal-service';
+import { SHOWN_FROM_LEDGER, TemporalService } from './temporal-service';
 
 export const APPEAL_FLOW_TYPE = 'appeal';
 const ACTOR_HEADER = 'X-PracticeFlow-Actor';
@@ -115,9 +114,7 @@ export class AppealService extends TemporalService {
 
   async listAppeals(query: unknown = {}): Promise<FlowList> {
     return this.guard({ operation: 'list appeals' }, async () => {
-      const q = parseInput(ListByStatusQuerySchema, query);
-      const rows = await this.prisma.flow.findMany({ where: { flowType: APPEAL_FLOW_TYPE, status: q.status }, orderBy: [{ startedAt: 'desc' }, { workflowId: 'asc' }], take: q.limit });
-      return { flows: rows.map(summaryOf) };
+      return this.flowsOfType(APPEAL_FLOW_TYPE, query);
     });
   }
 
@@ -126,30 +123,22 @@ export class AppealService extends TemporalService {
     const flowId = appealWorkflowId(appealId);
     return this.guard({ operation: 'show the appeal', flowId }, async () => {
       parseInput(AppealIdParamSchema, appealId, ID);
-      const [row, recent] = await Promise.all([
-        this.prisma.flow.findUnique({ where: { workflowId: flowId } }),
-        this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'desc' }, take: this.historyLimit }),
-      ]);
-      const history = recent.reverse().map(historyEntry);
+      const [row, history] = await Promise.all([this.prisma.flow.findUnique({ where: { workflowId: flowId } }), this.recentHistory(flowId)]);
       try {
         const view = await this.temporal(() => this.client.workflow.getHandle(flowId).query(appealQuery));
         return { ...view, source: 'temporal', history };
       } catch (err) {
-        const mapped = toServiceError(err, { operation: 'show the appeal', flowId, ...this.errorContext });
         if (err instanceof WorkflowNotFoundError && !row) throw notFound(`${ID}: no appeal "${appealId}"`);
-        if (!row || !(err instanceof WorkflowNotFoundError || mapped?.type === 'Unavailable')) throw err;
-        const all: LedgerRow[] = await this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'asc' } });
+        const recorded = this.recordedInstead(err, row, { operation: 'show the appeal', flowId }, SHOWN_FROM_LEDGER);
+        const all = await this.ledger(flowId);
         return {
           ...appealFromLedger(all),
           workflowId: flowId,
           appealId,
-          status: row.status,
-          tasks: flowViewFromLedger(summaryOf(row), all).tasks,
+          status: recorded.row.status,
+          tasks: flowViewFromLedger(summaryOf(recorded.row), all).tasks,
           source: 'ledger',
-          notice:
-            err instanceof WorkflowNotFoundError
-              ? 'Temporal no longer has this flow (its history retention has passed); shown from the audit ledger.'
-              : `${mapped!.message}; shown from the audit ledger, which may lag behind.`,
+          notice: recorded.notice,
           history,
         };
       }
@@ -179,10 +168,6 @@ export class AppealService extends TemporalService {
   }
 
   private send<S extends z.ZodType, R>(appealId: string, operation: string, schema: S, body: unknown, run: (handle: WorkflowHandle, input: z.infer<S>) => Promise<R>): Promise<R> {
-    const flowId = appealWorkflowId(appealId);
-    return this.guard({ operation, flowId }, async () => {
-      parseInput(AppealIdParamSchema, appealId, ID);
-      return this.sendUpdate(flowId, ID, operation, schema, body, run);
-    });
+    return this.sendUpdate({ flowId: appealWorkflowId(appealId), field: ID, subject: { id: appealId, schema: AppealIdParamSchema } }, operation, schema, body, run);
   }
 }

@@ -7,15 +7,13 @@
 // Onboarding link: a credential added for a provider whose onboarding flow (onboarding-<providerId>)
 // is running with its `credentialing` task open completes that task (completeTask Update, by the
 // actor, evidence { credentialId }). A failure there never fails the add; it is a warning.
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { z } from 'zod';
-import type { BusinessCalendar } from '../domain/calendar/business-calendar';
 import { credentialSchedule, credentialWorkflowId, lapseFlags, ruleFor, type Credential, type CredentialChange, type CredentialType } from '../domain/credentialing';
 import { onboardingWorkflowId } from '../domain/onboarding';
-import type { PracticeProfile } from '../domain/practice/profile';
 import { ActorSchema, type FlowView } from '../domain/tasks/model';
-import type { Credential as CredentialModel, Prisma, PrismaClient } from '../generated/prisma/client';
+import type { Credential as CredentialModel, Prisma } from '../generated/prisma/client';
 import {
   changeCredentialUpdate,
   credentialQuery,
@@ -26,10 +24,8 @@ import {
 import type { credentialFlow, CredentialFlowInput } from '../workflows/credential/workflow';
 import { checklistQuery, completeTaskUpdate } from '../workflows/task-engine/definitions';
 import { importCredentialCsv, type ExistingCredential } from './credential-import';
-import { credentialPractice, planCredentialRequest, practiceCalendar } from './credential-plan';
+import { credentialPractice, planCredentialRequest } from './credential-plan';
 import { conflict, notFound, parseInput, toServiceError, type ServiceError } from './errors';
-import type { FlowServiceOptions } from './flows';
-import { historyEntry } from './ledger-view';
 import {
   ChangeCredentialBodySchema,
   CredentialFlagsQuerySchema,
@@ -47,6 +43,7 @@ import {
   type CredentialSummary,
   type ImportResult,
 } from './schemas';
+import { TemporalService, type FlowServiceOptions, type RecordedNotice } from './temporal-service';
 
 /** The same dependencies as the FlowService. */
 export type CredentialServiceOptions = FlowServiceOptions;
@@ -55,6 +52,11 @@ const ACTOR_HEADER = 'X-PracticeFlow-Actor';
 /** The onboarding task a new provider's first credential completes. */
 const CREDENTIALING_TASK = 'credentialing';
 const LAPSED: CredentialStatus[] = ['lapsed', 'new_application_required'];
+/** The notice of a credential shown from the credential table rather than its flow. */
+const SHOWN_FROM_TABLE: RecordedNotice = {
+  forgotten: 'Temporal no longer has this credential flow (its history retention has passed); shown from the credential table.',
+  unavailable: 'shown from the credential table, which may lag behind.',
+};
 
 /** A row of the credential table, which each credential flow keeps current. */
 type CredentialRow = CredentialModel;
@@ -88,27 +90,7 @@ function describedFlags(credential: Credential, flags: string[]): { flag: string
   return flags.map((flag) => ({ flag, description: known.get(flag) ?? '' }));
 }
 
-export class CredentialService {
-  private readonly client: Client;
-  private readonly prisma: PrismaClient;
-  private readonly practice: PracticeProfile;
-  private readonly calendar: BusinessCalendar;
-  private readonly taskQueue: string;
-  private readonly temporalAddress?: string;
-  private readonly timeoutMs: number;
-  private readonly historyLimit: number;
-
-  constructor(options: CredentialServiceOptions) {
-    this.client = options.client;
-    this.prisma = options.prisma;
-    this.practice = options.practice;
-    this.calendar = practiceCalendar(options.practice);
-    this.taskQueue = options.taskQueue;
-    this.temporalAddress = options.temporalAddress;
-    this.timeoutMs = options.temporalTimeoutMs ?? 20_000;
-    this.historyLimit = options.historyLimit ?? 50;
-  }
-
+export class CredentialService extends TemporalService {
   /** Due date, reminder dates, lapse and renewal window of a credential; no side effects. */
   async planCredential(body: unknown): Promise<CredentialPlan> {
     return this.guard({ operation: 'plan the credential' }, async () => planCredentialRequest(body, this.practice).plan);
@@ -166,32 +148,24 @@ export class CredentialService {
     const flowId = credentialWorkflowId(credentialId);
     return this.guard({ operation: 'show the credential', flowId }, async () => {
       parseInput(CredentialIdSchema, credentialId, 'credentialId');
-      const [row, recent] = await Promise.all([
-        this.prisma.credential.findUnique({ where: { credentialId } }),
-        this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'desc' }, take: this.historyLimit }),
-      ]);
-      const history = recent.reverse().map(historyEntry);
+      const [row, history] = await Promise.all([this.prisma.credential.findUnique({ where: { credentialId } }), this.recentHistory(flowId)]);
       try {
         const view = await this.temporal(() => this.client.workflow.getHandle(flowId).query(credentialQuery));
         return { ...view, ...this.scheduleOf(view.credential), flowId, source: 'temporal', history };
       } catch (err) {
-        const mapped = toServiceError(err, { operation: 'show the credential', flowId, ...this.errorContext });
         if (err instanceof WorkflowNotFoundError && !row) throw notFound(`credentialId: no credential "${credentialId}"`);
-        if (!row || !(err instanceof WorkflowNotFoundError || mapped?.type === 'Unavailable')) throw err;
-        const credential = credentialOf(row);
+        const recorded = this.recordedInstead(err, row, { operation: 'show the credential', flowId }, SHOWN_FROM_TABLE);
+        const credential = credentialOf(recorded.row);
         return {
           credential,
-          status: row.status,
-          cycle: row.cycle,
-          flags: describedFlags(credential, row.flags),
+          status: recorded.row.status,
+          cycle: recorded.row.cycle,
+          flags: describedFlags(credential, recorded.row.flags),
           rule: ruleFor(credential).citation,
           ...this.scheduleOf(credential),
           flowId,
           source: 'table',
-          notice:
-            err instanceof WorkflowNotFoundError
-              ? 'Temporal no longer has this credential flow (its history retention has passed); shown from the credential table.'
-              : `${mapped!.message}; shown from the credential table, which may lag behind.`,
+          notice: recorded.notice,
           history,
         };
       }
@@ -374,20 +348,15 @@ export class CredentialService {
     return found;
   }
 
-  /** Validates the body, then sends the Update; a retired or forgotten credential is a Conflict. */
+  /** An Update to a credential's flow; a retired or forgotten credential is a Conflict (from the credential table). */
   private update<S extends z.ZodType, R>(credentialId: string, operation: string, schema: S, body: unknown, send: (handle: WorkflowHandle, input: z.infer<S>) => Promise<R>): Promise<R> {
-    const flowId = credentialWorkflowId(credentialId);
-    return this.guard({ operation, flowId }, async () => {
-      parseInput(CredentialIdSchema, credentialId, 'credentialId');
-      const input = parseInput(schema, body);
-      try {
-        return await this.temporal(() => send(this.client.workflow.getHandle(flowId), input));
-      } catch (err) {
-        // Temporal answers "not found" for an Update to a flow that has ended (a retired credential).
-        if (err instanceof WorkflowNotFoundError) throw await this.endedOrMissing(credentialId);
-        throw err;
-      }
-    });
+    return this.sendUpdate(
+      { flowId: credentialWorkflowId(credentialId), field: 'credentialId', subject: { id: credentialId, schema: CredentialIdSchema }, gone: () => this.endedOrMissing(credentialId) },
+      operation,
+      schema,
+      body,
+      send,
+    );
   }
 
   private async endedOrMissing(credentialId: string): Promise<ServiceError> {
@@ -396,25 +365,4 @@ export class CredentialService {
     if (row.status === 'retired') return conflict(`credentialId: credential ${credentialId} is retired; it can no longer change`);
     return conflict(`credentialId: the flow of credential ${credentialId} is no longer held by Temporal; it can no longer change`);
   }
-
-  private get errorContext(): { temporalAddress?: string; timeoutMs: number } {
-    return { temporalAddress: this.temporalAddress, timeoutMs: this.timeoutMs };
-  }
-
-  /** One Temporal call with a deadline, so a dead server is a prompt Unavailable. */
-  private temporal<T>(call: () => Promise<T>): Promise<T> {
-    return this.client.withDeadline(Date.now() + this.timeoutMs, call);
-  }
-
-  /** Runs an operation and maps whatever it throws, in one place (./errors). */
-  private async guard<T>(ctx: { operation: string; flowId?: string }, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      const mapped = toServiceError(err, { ...ctx, ...this.errorContext });
-      if (mapped) throw mapped;
-      throw err;
-    }
-  }
 }
-

@@ -2,18 +2,17 @@
 // flow projection table and the audit ledger. Used by the API (and so by the CLI and the web
 // console). Every input is validated here with the domain's schemas BEFORE Temporal is called,
 // so bad input never reaches a workflow; every failure leaves as a ServiceError (./errors).
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { z } from 'zod';
 import { onboardingWorkflowId, type OnboardingFlowInput } from '../domain/onboarding';
-import type { PracticeProfile } from '../domain/practice/profile';
 import { ActorSchema, TaskKeySchema, type FlowView, type TaskView } from '../domain/tasks/model';
-import type { PrismaClient } from '../generated/prisma/client';
 import type { onboardingFlow } from '../workflows/onboarding/workflow';
 import { changeStartDateUpdate, reverseHepBDeclinationUpdate } from '../workflows/onboarding/definitions';
 import { addTaskUpdate, cancelFlowUpdate, changeDueUpdate, checklistQuery, completeTaskUpdate } from '../workflows/task-engine/definitions';
-import { conflict, notFound, parseInput, toServiceError, type ServiceError } from './errors';
-import { flowViewFromLedger, historyEntry, type LedgerRow } from './ledger-view';
+import { conflict, notFound, parseInput, type ServiceError } from './errors';
+import { summaryOf } from './flow-rows';
+import { flowViewFromLedger } from './ledger-view';
 import { planOnboardingRequest } from './onboarding-plan';
 import {
   AddTaskBodySchema,
@@ -26,70 +25,15 @@ import {
   ListFlowsQuerySchema,
   type FlowDetail,
   type FlowList,
-  type FlowSummary,
   type Health,
   type PlanView,
   type StartResult,
 } from './schemas';
+import { TemporalService } from './temporal-service';
 
-export interface FlowServiceOptions {
-  client: Client;
-  prisma: PrismaClient;
-  /** The configured practice profile (config/practice.ts); a request may override it. */
-  practice: PracticeProfile;
-  /** Task queue of the PracticeFlow worker. */
-  taskQueue: string;
-  /** For messages: where Temporal is. */
-  temporalAddress?: string;
-  /** How long one Temporal call may take before the service answers Unavailable. Default 20 s. */
-  temporalTimeoutMs?: number;
-  /** How many recent ledger entries a flow's detail carries. Default 50. */
-  historyLimit?: number;
-}
+export type { FlowServiceOptions } from './temporal-service';
 
-type FlowRow = {
-  workflowId: string;
-  flowType: string;
-  subjectId: string;
-  title: string;
-  status: 'running' | 'completed' | 'cancelled';
-  startedAt: Date;
-  startedBy: string;
-  closedAt: Date | null;
-};
-
-function summaryOf(row: FlowRow): FlowSummary {
-  return {
-    flowId: row.workflowId,
-    flowType: row.flowType,
-    subjectId: row.subjectId,
-    title: row.title,
-    status: row.status,
-    startedAt: row.startedAt.toISOString(),
-    startedBy: row.startedBy,
-    closedAt: row.closedAt?.toISOString() ?? null,
-  };
-}
-
-export class FlowService {
-  private readonly client: Client;
-  private readonly prisma: PrismaClient;
-  private readonly practice: PracticeProfile;
-  private readonly taskQueue: string;
-  private readonly temporalAddress?: string;
-  private readonly timeoutMs: number;
-  private readonly historyLimit: number;
-
-  constructor(options: FlowServiceOptions) {
-    this.client = options.client;
-    this.prisma = options.prisma;
-    this.practice = options.practice;
-    this.taskQueue = options.taskQueue;
-    this.temporalAddress = options.temporalAddress;
-    this.timeoutMs = options.temporalTimeoutMs ?? 20_000;
-    this.historyLimit = options.historyLimit ?? 50;
-  }
-
+export class FlowService extends TemporalService {
   // ---- Onboarding --------------------------------------------------------------------------
 
   /** The plan a request would create; no side effects. */
@@ -161,29 +105,16 @@ export class FlowService {
   async getFlow(flowId: string): Promise<FlowDetail> {
     return this.guard({ operation: 'show the flow', flowId }, async () => {
       parseInput(FlowIdSchema, flowId, 'flowId');
-      const [row, recent] = await Promise.all([
-        this.prisma.flow.findUnique({ where: { workflowId: flowId } }),
-        this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'desc' }, take: this.historyLimit }),
-      ]);
-      const history = recent.reverse().map(historyEntry);
+      const [row, history] = await Promise.all([this.prisma.flow.findUnique({ where: { workflowId: flowId } }), this.recentHistory(flowId)]);
       try {
         const view = await this.temporal(() => this.client.workflow.getHandle(flowId).query(checklistQuery));
         return { ...view, subjectId: row?.subjectId ?? null, source: 'temporal', history };
       } catch (err) {
-        const mapped = toServiceError(err, { operation: 'show the flow', flowId, ...this.errorContext });
-        if (!row || !(err instanceof WorkflowNotFoundError || mapped?.type === 'Unavailable')) throw err;
-        const all: LedgerRow[] = await this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'asc' } });
-        const summary = summaryOf(row);
-        return {
-          ...flowViewFromLedger(summary, all),
-          subjectId: row.subjectId,
-          source: 'ledger',
-          notice:
-            err instanceof WorkflowNotFoundError
-              ? 'Temporal no longer has this flow (its history retention has passed); the checklist is rebuilt from the audit ledger.'
-              : `${mapped!.message}; the checklist is rebuilt from the audit ledger and may lag behind.`,
-          history,
-        };
+        const { row: flow, notice } = this.recordedInstead(err, row, { operation: 'show the flow', flowId }, {
+          forgotten: 'Temporal no longer has this flow (its history retention has passed); the checklist is rebuilt from the audit ledger.',
+          unavailable: 'the checklist is rebuilt from the audit ledger and may lag behind.',
+        });
+        return { ...flowViewFromLedger(summaryOf(flow), await this.ledger(flowId)), subjectId: flow.subjectId, source: 'ledger', notice, history };
       }
     });
   }
@@ -229,28 +160,12 @@ export class FlowService {
     return parseInput(TaskKeySchema, taskKey, 'taskKey');
   }
 
-  /** Validates the body, then sends the Update; a closed flow is a Conflict, not "not found". */
-  private update<S extends z.ZodType, R>(
-    flowId: string,
-    operation: string,
-    schema: S,
-    body: unknown,
-    send: (handle: WorkflowHandle, input: z.infer<S>) => Promise<R>,
-  ): Promise<R> {
-    return this.guard({ operation, flowId }, async () => {
-      parseInput(FlowIdSchema, flowId, 'flowId');
-      const input = parseInput(schema, body);
-      try {
-        return await this.temporal(() => send(this.client.workflow.getHandle(flowId), input));
-      } catch (err) {
-        // Temporal answers "not found" for an Update to a workflow that has finished.
-        if (err instanceof WorkflowNotFoundError) throw await this.closedOrMissing(flowId);
-        throw err;
-      }
-    });
+  /** An Update to a flow named by its flow id; a closed flow says how it ended (from Temporal when the table has not caught up). */
+  private update<S extends z.ZodType, R>(flowId: string, operation: string, schema: S, body: unknown, send: (handle: WorkflowHandle, input: z.infer<S>) => Promise<R>): Promise<R> {
+    return this.sendUpdate({ flowId, field: 'flowId', gone: () => this.closedOrForgotten(flowId) }, operation, schema, body, send);
   }
 
-  private async closedOrMissing(flowId: string): Promise<ServiceError> {
+  private async closedOrForgotten(flowId: string): Promise<ServiceError> {
     const row = await this.prisma.flow.findUnique({ where: { workflowId: flowId }, select: { status: true } });
     if (row && row.status !== 'running') return conflict(`flow is ${row.status}; it can no longer change`);
     try {
@@ -261,26 +176,6 @@ export class FlowService {
       if (err instanceof WorkflowNotFoundError) {
         return row ? conflict('flow is no longer held by Temporal; it can no longer change') : notFound(`flowId: no flow "${flowId}"`);
       }
-      throw err;
-    }
-  }
-
-  private get errorContext(): { temporalAddress?: string; timeoutMs: number } {
-    return { temporalAddress: this.temporalAddress, timeoutMs: this.timeoutMs };
-  }
-
-  /** One Temporal call with a deadline, so a dead server is a prompt Unavailable. */
-  private temporal<T>(call: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
-    return this.client.withDeadline(Date.now() + Math.min(timeoutMs, this.timeoutMs), call);
-  }
-
-  /** Runs an operation and maps whatever it throws, in one place (./errors). */
-  private async guard<T>(ctx: { operation: string; flowId?: string }, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      const mapped = toServiceError(err, { ...ctx, ...this.errorContext });
-      if (mapped) throw mapped;
       throw err;
     }
   }

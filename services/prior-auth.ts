@@ -13,13 +13,12 @@ import type { priorAuthFlow } from '../workflows/prior-auth/workflow';
 import { chooseDenialPathUpdate, priorAuthQuery, recordDecisionUpdate, recordServiceRenderedUpdate, recordSubmissionUpdate } from '../workflows/prior-auth/definitions';
 import { cancelFlowUpdate } from '../workflows/task-engine/definitions';
 import { credentialPractice } from './credential-plan';
-import { conflict, notFound, parseInput, toServiceError } from './errors';
-import { flowViewFromLedger, historyEntry, type LedgerRow } from './ledger-view';
+import { conflict, notFound, parseInput } from './errors';
+import { flowViewFromLedger, type LedgerRow } from './ledger-view';
 import {
   AuthorizationIdParamSchema,
   CancelFlowBodySchema,
   ChooseDenialPathBodySchema,
-  ListByStatusQuerySchema,
   RecordDecisionBodySchema,
   RecordSubmissionBodySchema,
   ServiceRenderedBodySchema,
@@ -31,7 +30,7 @@ import {
 } from './schemas';
 import { summaryOf } from './flow-rows';
 import { planPriorAuthRequest } from './prior-auth-plan';
-import { TemporalService } from './temporal-service';
+import { SHOWN_FROM_LEDGER, TemporalService } from './temporal-service';
 
 export const PRIOR_AUTH_FLOW_TYPE = 'prior_auth';
 const ACTOR_HEADER = 'X-PracticeFlow-Actor';
@@ -121,13 +120,7 @@ export class PriorAuthService extends TemporalService {
 
   async listPriorAuths(query: unknown = {}): Promise<FlowList> {
     return this.guard({ operation: 'list prior authorizations' }, async () => {
-      const q = parseInput(ListByStatusQuerySchema, query);
-      const rows = await this.prisma.flow.findMany({
-        where: { flowType: PRIOR_AUTH_FLOW_TYPE, status: q.status },
-        orderBy: [{ startedAt: 'desc' }, { workflowId: 'asc' }],
-        take: q.limit,
-      });
-      return { flows: rows.map(summaryOf) };
+      return this.flowsOfType(PRIOR_AUTH_FLOW_TYPE, query);
     });
   }
 
@@ -136,35 +129,27 @@ export class PriorAuthService extends TemporalService {
     const flowId = priorAuthWorkflowId(authorizationId);
     return this.guard({ operation: 'show the prior authorization', flowId }, async () => {
       parseInput(AuthorizationIdParamSchema, authorizationId, ID);
-      const [row, recent] = await Promise.all([
-        this.prisma.flow.findUnique({ where: { workflowId: flowId } }),
-        this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'desc' }, take: this.historyLimit }),
-      ]);
-      const history = recent.reverse().map(historyEntry);
+      const [row, history] = await Promise.all([this.prisma.flow.findUnique({ where: { workflowId: flowId } }), this.recentHistory(flowId)]);
       try {
         const view = await this.temporal(() => this.client.workflow.getHandle(flowId).query(priorAuthQuery));
         return { ...view, source: 'temporal', history };
       } catch (err) {
-        const mapped = toServiceError(err, { operation: 'show the prior authorization', flowId, ...this.errorContext });
         if (err instanceof WorkflowNotFoundError && !row) throw notFound(`${ID}: no prior authorization "${authorizationId}"`);
-        if (!row || !(err instanceof WorkflowNotFoundError || mapped?.type === 'Unavailable')) throw err;
-        const all: LedgerRow[] = await this.prisma.auditEntry.findMany({ where: { workflowId: flowId }, orderBy: { seq: 'asc' } });
-        const checklist = flowViewFromLedger(summaryOf(row), all);
+        const recorded = this.recordedInstead(err, row, { operation: 'show the prior authorization', flowId }, SHOWN_FROM_LEDGER);
+        const all = await this.ledger(flowId);
+        const checklist = flowViewFromLedger(summaryOf(recorded.row), all);
         const fromLedger = priorAuthFromLedger(all);
         return {
           ...fromLedger,
           flowId,
           authorizationId,
-          flowStatus: row.status,
+          flowStatus: recorded.row.status,
           status: String(fromLedger.status),
           tasks: checklist.tasks,
-          startedAt: row.startedAt.toISOString(),
-          ...(row.closedAt ? { closedAt: row.closedAt.toISOString() } : {}),
+          startedAt: recorded.row.startedAt.toISOString(),
+          ...(recorded.row.closedAt ? { closedAt: recorded.row.closedAt.toISOString() } : {}),
           source: 'ledger',
-          notice:
-            err instanceof WorkflowNotFoundError
-              ? 'Temporal no longer has this flow (its history retention has passed); shown from the audit ledger.'
-              : `${mapped!.message}; shown from the audit ledger, which may lag behind.`,
+          notice: recorded.notice,
           history,
         };
       }
@@ -193,10 +178,6 @@ export class PriorAuthService extends TemporalService {
   }
 
   private send<S extends z.ZodType, R>(authorizationId: string, operation: string, schema: S, body: unknown, run: (handle: WorkflowHandle, input: z.infer<S>) => Promise<R>): Promise<R> {
-    const flowId = priorAuthWorkflowId(authorizationId);
-    return this.guard({ operation, flowId }, async () => {
-      parseInput(AuthorizationIdParamSchema, authorizationId, ID);
-      return this.sendUpdate(flowId, ID, operation, schema, body, run);
-    });
+    return this.sendUpdate({ flowId: priorAuthWorkflowId(authorizationId), field: ID, subject: { id: authorizationId, schema: AuthorizationIdParamSchema } }, operation, schema, body, run);
   }
 }

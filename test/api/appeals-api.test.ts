@@ -4,8 +4,8 @@
 // decision, close, and the worklist ordered by filing deadline (one already past it) and by the
 // payer's decision due date once submitted. Dates are relative to today.
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, isoDay, startApiStack, type ApiStack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { eventually, isoDay, useApiStack } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -27,13 +27,7 @@ const appeal = (appealId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let stack: ApiStack;
-beforeAll(async () => {
-  stack = await startApiStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useApiStack();
 
 const get = (path: string) => stack.request('GET', path);
 const post = (path: string, body?: unknown) => stack.request('POST', path, body);

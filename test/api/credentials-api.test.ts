@@ -2,15 +2,14 @@
 // worker): plan, add once, the expiry dashboard, show, renew (the DEA 60-day window), change,
 // retire, lapse flags, and the link to a new provider's onboarding. Bad input is answered with
 // its status, the field and the reason, and changes nothing. Dates are relative to today.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { createApiApp } from '../../api/app';
 import { freePort } from '../../devstack/temporal';
 import { BusinessCalendar } from '../../domain/calendar';
 import { PracticeProfileSchema } from '../../domain/practice/profile';
 import { createServices } from '../../services/open';
-import { eventually, isoDay, startApiStack, TASK_QUEUE, TIME_ZONE, type ApiStack } from './stack';
+import { eventually, isoDay, temporalHas, useApiStack, TASK_QUEUE, TIME_ZONE } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -32,14 +31,7 @@ const cred = (credentialId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let stack: ApiStack;
-
-beforeAll(async () => {
-  stack = await startApiStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useApiStack();
 
 const get = (path: string) => stack.request('GET', path);
 const post = (path: string, body?: unknown, headers?: Record<string, string>) => stack.request('POST', path, body, headers);
@@ -59,16 +51,6 @@ async function snapshot() {
   return { credentials, ledger };
 }
 
-async function temporalHas(workflowId: string): Promise<boolean> {
-  try {
-    await stack.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
-
 describe('credential API', () => {
   it('plans a credential without side effects: due date, business-day reminders, lapse and renewal window', async () => {
     const { status, json } = await post('/api/credentials/plan', cred('dea-plan', { dueDate: '2027-06-30' }));
@@ -84,7 +66,7 @@ describe('credential API', () => {
       rule: '21 CFR 1301.13',
     });
     expect(await stack.prisma.credential.count()).toBe(0);
-    expect(await temporalHas('credential-dea-plan')).toBe(false);
+    expect(await temporalHas(stack, 'credential-dea-plan')).toBe(false);
   });
 
   it('adds a credential once: 201 with its plan, then 409 for the same credentialId', async () => {
@@ -288,7 +270,7 @@ describe('credential API', () => {
       expect(json.error.message).toMatch(new RegExp(`^${c.field.replace(/[.()]/g, '\\$&')}: `));
       expect(JSON.stringify(json)).not.toMatch(/\n\s+at |\.ts:\d+/); // never a stack trace
       expect(await snapshot()).toEqual(before);
-      if (c.credentialId) expect(await temporalHas(`credential-${c.credentialId}`)).toBe(false);
+      if (c.credentialId) expect(await temporalHas(stack, `credential-${c.credentialId}`)).toBe(false);
     });
   });
 

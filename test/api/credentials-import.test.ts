@@ -2,10 +2,9 @@
 // row's number, field and reason; the corrected file starts every flow; the same file again
 // changes nothing (no ledger entry); a changed due date is applied as an audited change; malformed
 // or oversized files are refused naming the line or the limit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
 import { MAX_IMPORT_ROWS } from '../../services/credential-import';
-import { eventually, isoDay, startApiStack, type ApiStack } from './stack';
+import { eventually, isoDay, temporalHas, useApiStack } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -23,28 +22,11 @@ const good = {
 };
 const ALL = csv(good.lic, good.dea, good.caqh, good.aetna);
 
-let stack: ApiStack;
-
-beforeAll(async () => {
-  stack = await startApiStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useApiStack();
 
 const importCsv = (text: string, headers: Record<string, string> = {}) => stack.request('POST', '/api/credentials/import', text, { 'content-type': 'text/csv', 'X-PracticeFlow-Actor': IMPORTER, ...headers });
 const importJson = (text: string) => stack.request('POST', '/api/credentials/import', { csv: text }, { 'X-PracticeFlow-Actor': IMPORTER });
 const ledgerCount = () => stack.prisma.auditEntry.count({ where: { NOT: [{ action: { contains: 'notice' } }, { action: { contains: 'escalation' } }] } });
-
-async function temporalHas(workflowId: string): Promise<boolean> {
-  try {
-    await stack.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
 
 describe('credential CSV import', () => {
   it('refuses a file with bad rows: every rejected row with its number, field and reason, and nothing imported', async () => {
@@ -72,7 +54,7 @@ describe('credential CSV import', () => {
     ]);
     expect(await stack.prisma.credential.count()).toBe(0);
     expect(await ledgerCount()).toBe(0);
-    for (const id of ['lic-1', 'aetna-1']) expect(await temporalHas(`credential-${id}`)).toBe(false);
+    for (const id of ['lic-1', 'aetna-1']) expect(await temporalHas(stack, `credential-${id}`)).toBe(false);
   });
 
   it('imports the corrected file: every credential starts its flow', async () => {

@@ -2,14 +2,13 @@
 // worker): plan, start once, list, show, complete, change the start date, add tasks, reverse a
 // hepatitis B declination, cancel, and the flow after Temporal has forgotten it. Every kind of bad
 // input is answered with its status and a message naming the field, and changes nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { createApiApp } from '../../api/app';
 import { freePort } from '../../devstack/temporal';
 import { createServices } from '../../services/open';
 import { PracticeProfileSchema } from '../../domain/practice/profile';
-import { eventually, FORGETFUL_NAMESPACE, isoDay, startApiStack, TASK_QUEUE, TIME_ZONE, type ApiStack } from './stack';
+import { eventually, FORGETFUL_NAMESPACE, isoDay, temporalHas, useApiStack, TASK_QUEUE, TIME_ZONE } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -26,14 +25,7 @@ const hire = (hireId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let stack: ApiStack;
-
-beforeAll(async () => {
-  stack = await startApiStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useApiStack();
 
 const get = (path: string) => stack.request('GET', path);
 const post = (path: string, body?: unknown, headers?: Record<string, string>) => stack.request('POST', path, body, headers);
@@ -54,16 +46,6 @@ async function snapshot() {
     checklists[id] = (view as any).tasks.map(({ nextNotice: _n, ...task }: any) => task);
   }
   return { flows, ledger, checklists };
-}
-
-async function temporalHas(workflowId: string): Promise<boolean> {
-  try {
-    await stack.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
 }
 
 describe('onboarding API', () => {
@@ -88,7 +70,7 @@ describe('onboarding API', () => {
     });
     expect(json.tasks.find((t: any) => t.key === 'i9_section2')).toMatchObject({ rule: '8 CFR 274a.2(b)(1)(ii)', assignee: MANAGER });
     expect(await stack.prisma.flow.count()).toBe(0);
-    expect(await temporalHas('onboarding-h-2000')).toBe(false);
+    expect(await temporalHas(stack, 'onboarding-h-2000')).toBe(false);
   });
 
   it('starts a hire once: 201, then 409 for the same hire, still one flow', async () => {
@@ -227,7 +209,7 @@ describe('onboarding API', () => {
       }
       expect(JSON.stringify(json)).not.toMatch(/\n\s+at |\.ts:\d+/); // never a stack trace
       expect(await snapshot()).toEqual(before);
-      if (c.hireId) expect(await temporalHas(`onboarding-${c.hireId}`)).toBe(false);
+      if (c.hireId) expect(await temporalHas(stack, `onboarding-${c.hireId}`)).toBe(false);
     });
   });
 

@@ -3,8 +3,8 @@
 // decisions, a rendered service, the path after a denial, cancel, the worklist of requests waiting
 // on a payer (one already past its clock: submitted in the past) and the metrics report. Bad input
 // is answered with the field and the reason. Dates are relative to now.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, isoDay, startApiStack, type ApiStack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { eventually, isoDay, useApiStack } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -28,13 +28,7 @@ const request = (authorizationId: string, extra: Record<string, unknown> = {}) =
   ...extra,
 });
 
-let stack: ApiStack;
-beforeAll(async () => {
-  stack = await startApiStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useApiStack();
 
 const get = (path: string) => stack.request('GET', path);
 const post = (path: string, body?: unknown, headers?: Record<string, string>) => stack.request('POST', path, body, headers);

@@ -1,8 +1,9 @@
 // One test file's PracticeFlow, as `npm start` runs it but on free ports: a Temporal dev server
 // (real time), a fresh Postgres database, a real SMTP sink, a worker with the real activities,
 // and the API over HTTP. Nothing is mocked. Used by test/api and test/cli.
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createSmtpTransport } from '../../activities/email/transport';
@@ -118,6 +119,33 @@ export async function startApiStack(): Promise<ApiStack> {
     };
   } catch (err) {
     await stopAll();
+    throw err;
+  }
+}
+
+/**
+ * One stack for the calling test file: started before its tests, stopped after them. The object
+ * is filled in by beforeAll, so read its fields inside tests and hooks, not at the top level.
+ */
+export function useApiStack(): ApiStack {
+  const stack = {} as ApiStack;
+  beforeAll(async () => {
+    Object.assign(stack, await startApiStack());
+  });
+  afterAll(async () => {
+    // Not there when starting the stack failed (beforeAll reports that).
+    if ('stop' in stack) await stack.stop();
+  });
+  return stack;
+}
+
+/** Whether Temporal holds the workflow: a refused request must not have started one. */
+export async function temporalHas(stack: Pick<ApiStack, 'client'>, workflowId: string): Promise<boolean> {
+  try {
+    await stack.client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
 }

@@ -1,43 +1,20 @@
 // The real `practiceflow` command (bin/practiceflow.js) for credentials: `plan credential` runs
 // locally and prints the plan JSON; `credential import` sends a CSV file to a real stack and
 // prints the report (exit 1 when rows are rejected); every credential command has --help.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, isoDay, startApiStack, type ApiStack } from '../api/stack';
+import { NO_STACK, runPracticeflow } from '../support/cli';
 
-const BIN = fileURLToPath(new URL('../../bin/practiceflow.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'practiceflow-credential-cli-'));
 const HEADER = 'credentialId,providerId,type,issuer,jurisdiction,number,issueDate,dueDate,evidence,providerEmail,ownerEmail,managerEmail';
 const EMAILS = 'dr.a@clinic.example,credentialing@clinic.example,manager@clinic.example';
 let stack: ApiStack | undefined;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function practiceflow(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(PRACTICE_|PRACTICEFLOW_|API_|DATABASE_URL|TEMPORAL_)/.test(k)) env[k] = v;
-  Object.assign(env, { PRACTICE_TIME_ZONE: 'America/New_York', NO_COLOR: '1' }, stack ? { PRACTICEFLOW_API_URL: stack.url } : {}, opts.env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
-  });
-}
-
-const NO_STACK = /\n\s+at |\.ts:\d+:\d+/;
+/** Against this file's stack once it is started (the local plan tests need none). */
+const practiceflow = (args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) => runPracticeflow(args, { ...opts, apiUrl: stack?.url });
 
 afterAll(async () => {
   await stack?.stop();

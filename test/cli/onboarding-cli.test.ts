@@ -1,51 +1,21 @@
 // The real `practiceflow` command (bin/practiceflow.js, as `npx practiceflow` runs it) against a
 // real stack: plan from a file and from stdin, start from flags, list, show, complete, and what a
 // person sees when the input is bad or the API is not there.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../devstack/temporal';
-import { eventually, isoDay, startApiStack, type ApiStack } from '../api/stack';
+import { eventually, isoDay, useApiStack } from '../api/stack';
+import { NO_STACK, runPracticeflow } from '../support/cli';
 
-const BIN = fileURLToPath(new URL('../../bin/practiceflow.js', import.meta.url));
 const MANAGER = 'manager@clinic.example';
 const dir = mkdtempSync(join(tmpdir(), 'practiceflow-cli-'));
-let stack: ApiStack;
+const stack = useApiStack();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const practiceflow = (args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) => runPracticeflow(args, { ...opts, apiUrl: stack.url });
 
-function practiceflow(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(PRACTICE_|PRACTICEFLOW_|API_|DATABASE_URL|TEMPORAL_)/.test(k)) env[k] = v;
-  Object.assign(env, { PRACTICE_TIME_ZONE: 'America/New_York', PRACTICEFLOW_API_URL: stack.url, NO_COLOR: '1' }, opts.env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
-  });
-}
-
-const NO_STACK = /\n\s+at |\.ts:\d+:\d+/;
-
-beforeAll(async () => {
-  stack = await startApiStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('practiceflow CLI', () => {
   const example = {

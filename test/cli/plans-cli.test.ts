@@ -2,44 +2,22 @@
 // prints the payer's decision deadline and `plan appeal` the filing deadline, as one line of JSON,
 // with nothing running; a CO-29 denial prints appealable false and exits 1; bad input names the
 // field. The new command groups all answer --help.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NO_STACK, runPracticeflow } from '../support/cli';
 
-const BIN = fileURLToPath(new URL('../../bin/practiceflow.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'practiceflow-plans-cli-'));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function practiceflow(args: string[], stdin = ''): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(PRACTICE_|PRACTICEFLOW_|API_|DATABASE_URL|TEMPORAL_)/.test(k)) env[k] = v;
-  Object.assign(env, { PRACTICE_TIME_ZONE: 'America/New_York', NO_COLOR: '1', PRACTICEFLOW_API_URL: 'http://127.0.0.1:9' });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+/** Nothing listens on port 9: the plans must not need the API. */
+const practiceflow = (args: string[], stdin = '') => runPracticeflow(args, { stdin, apiUrl: 'http://127.0.0.1:9' });
 
 const file = (name: string, value: unknown): string => {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(value));
   return path;
 };
-const NO_STACK = /\n\s+at |\.ts:\d+:\d+/;
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
