@@ -38,6 +38,8 @@ import {
   AppealDecisionBodySchema,
   AppealDetailSchema,
   AppealPlanBodySchema,
+  TimelyFilingBodySchema,
+  TimelyFilingPlanResultSchema,
   AppealPlanResultSchema,
   AppealViewSchema,
   AppealWorklistSchema,
@@ -464,6 +466,19 @@ export const routes: RouteSpec[] = [
     handle: ({ priorAuth }, { params, body }) => priorAuth.cancelPriorAuth(params.authorizationId!, body),
   },
   // ---- Appeals (static paths before /api/appeals/:appealId) --------------------------------------
+  {
+    method: 'post',
+    path: '/api/claims/timely-filing/plan',
+    operationId: 'planTimelyFiling',
+    summary: 'Medicare FFS timely filing of a claim: the last day it may be received, and whether a submission time makes it',
+    description: '12 months from the date of service (29 February to 28 February); a last day on a weekend or holiday moves to the next business day; an electronic claim received after 6 p.m. Eastern, on a weekend or holiday counts as received the next business day (42 CFR 424.44; Pub. 100-04 ch.1 §70).',
+    tag: 'appeals',
+    body: TimelyFilingBodySchema,
+    result: { status: 200, schema: TimelyFilingPlanResultSchema, description: 'The filing deadline' },
+    errors: [],
+    errorDescriptions: { 400: 'A field fails validation' },
+    handle: ({ appeals }, { body }) => appeals.planTimelyFiling(body),
+  },
   {
     method: 'post',
     path: '/api/appeals/plan',

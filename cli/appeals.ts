@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { loadConfigOrExit } from '../config/env';
 import { practiceProfileFromConfig } from '../config/practice';
-import { planAppealRequest } from '../services/appeal-plan';
+import { planAppealRequest, planTimelyFiling } from '../services/appeal-plan';
 import type { AppealDetail, FlowList, StartAppealResult } from '../services/schemas';
 import type { AppealView } from '../workflows/appeal/definitions';
 import { apiPath, CliError } from './api-client';
@@ -49,6 +49,23 @@ export function registerAppealCommands(program: Command): void {
           if (!result.appealable) throw new CliError(`not appealable: ${result.reason ?? ''} (${result.rule})`);
         },
         o.input ? {} : PLAN_FLAGS,
+      ),
+    );
+
+  plan
+    .command('timely-filing')
+    .description('Medicare FFS timely filing of a claim: the last day it may be received (12 months from the date of service, weekend/holiday roll-forward) and, with --submitted-at, whether that submission makes it (6 p.m. Eastern cutoff); local, as JSON; exits 1 when late')
+    .option('--input <file>', 'the facts as JSON: dateOfService, submittedAt? (a file, or - for standard input); flags override its fields')
+    .option('--date-of-service <YYYY-MM-DD>', 'the date of service')
+    .option('--submitted-at <iso>', 'when the claim is or was submitted, ISO 8601 with offset')
+    .action((o: { input?: string; dateOfService?: string; submittedAt?: string }) =>
+      withFlagNames(
+        async () => {
+          const result = planTimelyFiling(await bodyOf(o.input, { dateOfService: o.dateOfService, submittedAt: o.submittedAt }));
+          console.log(JSON.stringify(result));
+          if (result.timely === false) throw new CliError(`late: received ${result.receivedOn}, after the last day ${result.filingDeadline} (${result.rule})`);
+        },
+        o.input ? {} : { dateOfService: '--date-of-service', submittedAt: '--submitted-at' },
       ),
     );
 

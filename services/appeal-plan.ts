@@ -1,6 +1,7 @@
 // The filing plan of one appeal level, without side effects: shared by the service
 // (POST /api/appeals/plan) and `practiceflow plan appeal`, which runs it locally.
 import { appealPlan, type AppealPlan } from '../domain/appeals/filing';
+import { TimelyFilingInputSchema, timelyFilingPlan, type TimelyFilingPlan } from '../domain/appeals/timely-filing';
 import type { PracticeProfile } from '../domain/practice/profile';
 import { practiceCalendar } from './credential-plan';
 import { invalid, parseInput } from './errors';
@@ -18,4 +19,9 @@ export function planAppealRequest(body: unknown, practice: PracticeProfile): App
     if (err instanceof RangeError) throw invalid([{ path: 'level', message: err.message.replace(/^level: /, '') }]);
     throw err;
   }
+}
+
+/** Medicare FFS timely filing of a claim not yet filed (no side effects). */
+export function planTimelyFiling(body: unknown): TimelyFilingPlan {
+  return timelyFilingPlan(parseInput(TimelyFilingInputSchema, body));
 }

@@ -12,7 +12,7 @@ import { ActorSchema, type FlowView } from '../domain/tasks/model';
 import type { claimAppealFlow } from '../workflows/appeal/workflow';
 import { appealQuery, closeAppealUpdate, recordAppealDecisionUpdate, type AppealView } from '../workflows/appeal/definitions';
 import { cancelFlowUpdate, completeTaskUpdate } from '../workflows/task-engine/definitions';
-import { jsonAppealPlan, planAppealRequest } from './appeal-plan';
+import { jsonAppealPlan, planAppealRequest, planTimelyFiling } from './appeal-plan';
 import { credentialPractice } from './credential-plan';
 import { conflict, invalid, notFound, parseInput } from './errors';
 import { summaryOf } from './flow-rows';
@@ -26,6 +26,7 @@ import {
   SubmitAppealBodySchema,
   type AppealDetail,
   type AppealPlanResult,
+  type TimelyFilingPlanResult,
   type FlowList,
   type StartAppealResult,
 } from './schemas';
@@ -64,6 +65,10 @@ export class AppealService extends TemporalService {
   /** The filing deadline and rule of one level (or why it cannot be appealed); no side effects. */
   async planAppeal(body: unknown): Promise<AppealPlanResult> {
     return this.guard({ operation: 'plan the appeal' }, async () => planAppealRequest(body, this.practice));
+  }
+
+  async planTimelyFiling(body: unknown): Promise<TimelyFilingPlanResult> {
+    return this.guard({ operation: 'plan timely filing' }, async () => planTimelyFiling(body));
   }
 
   /**

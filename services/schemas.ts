@@ -18,6 +18,7 @@ import {
 } from '../domain/tasks/model';
 import type { CredentialView } from '../workflows/credential/definitions';
 import { AppealPlanInputSchema, APPEAL_LEVELS } from '../domain/appeals/filing';
+import { TimelyFilingInputSchema } from '../domain/appeals/timely-filing';
 import { AppealDecisionSchema, AppealRequestSchema, CloseAppealSchema, SubmissionProofSchema } from '../domain/appeals/request';
 import { IsoDateSchema } from '../domain/calendar/iso-date';
 import { PayerSchema } from '../domain/payers/payer';
@@ -424,6 +425,19 @@ export const AppealPlanResultSchema = z.looseObject({
   reason: z.string().optional(),
 });
 export type AppealPlanResult = z.infer<typeof AppealPlanResultSchema>;
+
+/** `{ dateOfService, submittedAt? }`: Medicare FFS timely filing of a claim (42 CFR 424.44). */
+export const TimelyFilingBodySchema = TimelyFilingInputSchema;
+export const TimelyFilingPlanResultSchema = z.object({
+  dateOfService: z.string(),
+  filingDeadline: z.string(),
+  legalLastDay: z.string(),
+  rule: z.string(),
+  /** The receipt date Medicare assigns a claim submitted at `submittedAt` (6 p.m. Eastern cutoff). */
+  receivedOn: z.string().optional(),
+  timely: z.boolean().optional(),
+});
+export type TimelyFilingPlanResult = z.infer<typeof TimelyFilingPlanResultSchema>;
 
 /** The domain's AppealRequestSchema without the calendar (configured) and startedBy (the actor header). */
 export const StartAppealBodySchema = z.object(AppealRequestSchema.shape).omit({ calendar: true, startedBy: true }).strict();

@@ -3,8 +3,9 @@
 // Eastern, on a weekend or on a holiday counts as received the next business day; a last day on a
 // weekend or holiday moves to the next business day.
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { BusinessCalendar } from '../calendar/business-calendar';
-import type { IsoDate } from '../calendar/iso-date';
+import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
 
 export const TIMELY_FILING_RULE = '42 CFR 424.44(a)(1); Pub. 100-04 ch.1 §70.1-§70.7';
 
@@ -29,4 +30,32 @@ export function isTimelyFiled(dateOfService: IsoDate, submittedAt: string): { ti
   const { filingDeadline, rule } = timelyFilingDeadline(dateOfService);
   const receivedOn = claimReceiptDate(submittedAt);
   return { timely: receivedOn <= filingDeadline, receivedOn, filingDeadline, rule };
+}
+
+/** A Medicare FFS claim not yet filed (or filed at `submittedAt`): when must it be received? */
+export const TimelyFilingInputSchema = z
+  .object({
+    dateOfService: IsoDateSchema,
+    submittedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset, e.g. 2027-01-12T17:30:00-05:00' }).optional(),
+  })
+  .strict();
+export type TimelyFilingInput = z.infer<typeof TimelyFilingInputSchema>;
+
+export interface TimelyFilingPlan {
+  dateOfService: IsoDate;
+  filingDeadline: IsoDate;
+  legalLastDay: IsoDate;
+  rule: string;
+  receivedOn?: IsoDate;
+  timely?: boolean;
+}
+
+export function timelyFilingPlan(input: TimelyFilingInput): TimelyFilingPlan {
+  const { filingDeadline, legalLastDay, rule } = timelyFilingDeadline(input.dateOfService);
+  const plan: TimelyFilingPlan = { dateOfService: input.dateOfService, filingDeadline, legalLastDay, rule };
+  if (input.submittedAt) {
+    plan.receivedOn = claimReceiptDate(input.submittedAt);
+    plan.timely = plan.receivedOn <= filingDeadline;
+  }
+  return plan;
 }

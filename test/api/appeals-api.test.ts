@@ -64,6 +64,18 @@ describe('POST /api/appeals/plan (pure)', () => {
   });
 });
 
+describe('POST /api/claims/timely-filing/plan (pure)', () => {
+  it('gives the last receipt day (12 months, weekend/holiday roll-forward) and judges a submission by the 6 p.m. Eastern cutoff', async () => {
+    const plain = await post('/api/claims/timely-filing/plan', { dateOfService: '2028-02-29' });
+    expect(plain).toMatchObject({ status: 200, json: { filingDeadline: '2029-02-28', rule: expect.stringMatching(/^42 CFR 424\.44/) } });
+    const late = await post('/api/claims/timely-filing/plan', { dateOfService: '2025-11-25', submittedAt: '2026-11-25T18:30:00-05:00' });
+    expect(late.json).toMatchObject({ filingDeadline: '2026-11-25', receivedOn: '2026-11-27', timely: false });
+    const bad = await post('/api/claims/timely-filing/plan', { dateOfService: '2026-02-30', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.problems.map((p: { path: string }) => p.path).sort()).toEqual(['dateOfService', 'extra']);
+  });
+});
+
 describe('claim appeals through the API', () => {
   it('refuses a CO-29 denial and a below-threshold ALJ request with 400 naming the field, starting nothing', async () => {
     const co29 = await post('/api/appeals', appeal('A-co29', { denialCodes: ['CO-29'] }));

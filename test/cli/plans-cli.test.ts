@@ -21,6 +21,22 @@ const file = (name: string, value: unknown): string => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('practiceflow plan timely-filing', () => {
+  it('prints the Medicare filing deadline, and exits 1 with the reason when a submission is late', async () => {
+    const ok = await practiceflow(['plan', 'timely-filing', '--date-of-service', '2026-07-04']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ legalLastDay: '2027-07-04', filingDeadline: '2027-07-06' });
+    const late = await practiceflow(['plan', 'timely-filing', '--input', '-'], JSON.stringify({ dateOfService: '2025-11-25', submittedAt: '2026-11-25T18:30:00-05:00' }));
+    expect(late.code).toBe(1);
+    expect(JSON.parse(late.stdout)).toMatchObject({ receivedOn: '2026-11-27', timely: false });
+    expect(late.stderr).toMatch(/late: received 2026-11-27, after the last day 2026-11-25/);
+    const bad = await practiceflow(['plan', 'timely-filing', '--date-of-service', '2026-02-30']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/dateOfService \(--date-of-service\): is not a real calendar date/);
+    expect(bad.stderr).not.toMatch(NO_STACK);
+  });
+});
+
 describe('practiceflow plan prior-auth', () => {
   const pa = { payer: { type: 'medicare_advantage', name: 'Acme MA' }, urgency: 'expedited', submittedAt: '2026-03-06T17:00:00-05:00' };
 
