@@ -21,6 +21,8 @@ export function formatPriorAuth(v: PriorAuthDetail | PriorAuthView): string {
   ];
   if (p.notice) lines.push(`  note: ${p.notice}`);
   if (p.submissionTarget && p.status === 'awaiting_submission') lines.push(`  submit by ${p.submissionTarget.date} (${p.submissionTarget.rule})`);
+  // The submission proof is what wins a dispute over the payer's clock: always shown.
+  for (const sub of Array.isArray(p.submissions) ? p.submissions : []) lines.push(`  submission ${sub.n}: ${sub.submittedAt} via ${sub.channel}, confirmation ${sub.confirmationNumber} (by ${sub.by})`);
   if (p.clock) lines.push(`  payer decision due ${p.clock.decisionDueAt} (${p.clock.rule})${p.clock.overdue ? '  PAST THE CLOCK' : ''}${p.clock.stoppedAt ? `, decided ${p.clock.stoppedAt}` : ''}`);
   if (p.decision) lines.push(`  decision: ${p.decision.outcome} by ${p.decision.by} at ${p.decision.receivedAt}${p.decision.reason ? ` (${p.decision.reason})` : ''}${p.decision.authorizationNumber ? ` #${p.decision.authorizationNumber}` : ''}`);
   if (p.units) lines.push(`  units: ${p.units.used} of ${p.units.authorized} used, ${p.units.remaining} left`);
