@@ -12,6 +12,7 @@ import type { claimAppealFlow } from '../../workflows/appeal/workflow';
 import { completeTaskUpdate } from '../../workflows/task-engine/definitions';
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
 import { recordHistory } from '../support/histories';
+import { closedStatus, untilQuery } from '../support/poll';
 
 const STAFF = 'billing@example.org';
 const MANAGER = 'manager@example.org';
@@ -48,24 +49,7 @@ async function start(req: AppealRequestInput): Promise<WorkflowHandle<typeof cla
   return h.client.workflow.getHandle<typeof claimAppealFlow>(appealWorkflowId(req.appealId!));
 }
 
-/** Polls (never awaits result(), which would let the server skip its clock ahead). */
-async function until(handle: WorkflowHandle, check: (v: AppealView) => boolean): Promise<AppealView> {
-  for (let i = 0; i < 100; i++) {
-    const v = await handle.query(appealQuery).catch(() => undefined);
-    if (v && check(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${handle.workflowId} did not reach the expected state`);
-}
-
-async function closedStatus(handle: WorkflowHandle): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const s = (await handle.describe()).status.name;
-    if (s !== 'RUNNING') return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${handle.workflowId} did not close`);
-}
+const until = (handle: WorkflowHandle, check: (v: AppealView) => boolean): Promise<AppealView> => untilQuery(handle, appealQuery, check);
 
 const complete = (handle: WorkflowHandle, taskKey: string, extra: Record<string, unknown> = {}) =>
   handle.executeUpdate(completeTaskUpdate, { args: [{ taskKey, by: STAFF, ...extra }] });

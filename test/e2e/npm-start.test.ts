@@ -103,7 +103,7 @@ describe('npm start', () => {
       ],
     });
     let mails = await listMailbox(join(dataDir, 'mail'));
-    for (let i = 0; i < 80 && mails.length === 0; i++) {
+    for (let i = 0; i < 240 && mails.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 250));
       mails = await listMailbox(join(dataDir, 'mail'));
     }

@@ -48,7 +48,7 @@ async function start(request: OnboardingRequest): Promise<WorkflowHandle<typeof 
  * times the next test relies on.
  */
 async function settled(handle: WorkflowHandle): Promise<FlowView> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if ((await handle.describe()).status.name !== 'RUNNING') return handle.query(checklistQuery);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -12,6 +12,7 @@ import type { priorAuthFlow } from '../../workflows/prior-auth/workflow';
 import { completeTaskUpdate } from '../../workflows/task-engine/definitions';
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
 import { recordHistory } from '../support/histories';
+import { closedStatus, untilQuery } from '../support/poll';
 
 const MANAGER = 'manager@example.org';
 const STAFF = 'pa-staff@example.org';
@@ -35,23 +36,7 @@ const input: PriorAuthRequestInput = {
   startedBy: MANAGER,
 };
 
-async function until(handle: WorkflowHandle, check: (v: AppealView) => boolean): Promise<AppealView> {
-  for (let i = 0; i < 100; i++) {
-    const v = await handle.query(appealQuery).catch(() => undefined);
-    if (v && check(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${handle.workflowId} did not reach the expected state`);
-}
-
-async function closed(handle: WorkflowHandle): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const s = (await handle.describe()).status.name;
-    if (s !== 'RUNNING') return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${handle.workflowId} did not close`);
-}
+const until = (handle: WorkflowHandle, check: (v: AppealView) => boolean): Promise<AppealView> => untilQuery(handle, appealQuery, check);
 
 const complete = (handle: WorkflowHandle, taskKey: string, extra: Record<string, unknown> = {}) =>
   handle.executeUpdate(completeTaskUpdate, { args: [{ taskKey, by: STAFF, ...extra }] });
@@ -96,7 +81,7 @@ describe('deny -> appeal -> lost -> next level -> won', () => {
 
     await h.advanceTo('2027-12-01T15:00:00Z');
     await appeal.executeUpdate(recordAppealDecisionUpdate, { args: [{ outcome: 'won', amountRecovered: 0, by: STAFF, note: 'Hearing officer reversed the denial' }] });
-    expect(await closed(appeal)).toBe('COMPLETED');
+    expect(await closedStatus(appeal)).toBe('COMPLETED');
     const done = await appeal.query(appealQuery);
     expect(done.decisions.map((d) => [d.level, d.outcome])).toEqual([
       ['internal', 'lost'],

@@ -62,7 +62,7 @@ async function start(input: PriorAuthRequestInput): Promise<WorkflowHandle<typeo
 
 /** Polled rather than awaiting result(), which would let the test server skip its clock ahead. */
 async function settled(handle: WorkflowHandle): Promise<PriorAuthView> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if ((await handle.describe()).status.name !== 'RUNNING') return handle.query(priorAuthQuery);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -13,15 +13,14 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { AuditEvent, EngineActivities } from '../../activities/contracts';
+import type { AuditEvent } from '../../activities/contracts';
 import { BusinessCalendar } from '../../domain/calendar/business-calendar';
 import type { IsoDate } from '../../domain/calendar/iso-date';
-import { ErrorTypes, zodProblems } from '../../domain/errors';
+import { zodProblems } from '../../domain/errors';
 import type { AppealLevel } from '../../domain/appeals/filing';
 import { DEFAULT_APPEAL_LETTER_TEMPLATE, fillAppealLetter } from '../../domain/appeals/letter';
 import {
@@ -63,15 +62,7 @@ import {
   type AppealSubmission,
   type AppealView,
 } from './definitions';
-
-const { sendEmail } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '4 hours', maximumAttempts: 16, nonRetryableErrorTypes: [ErrorTypes.emailRejected] },
-});
-const { recordAudit, recordFlow } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
 
 const SYSTEM = 'system:practiceflow';
 const FLOW_TYPE = 'appeal';

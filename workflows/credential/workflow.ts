@@ -7,13 +7,11 @@ import {
   condition,
   continueAsNew,
   patched,
-  proxyActivities,
   setHandler,
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { CredentialActivities, EngineActivities } from '../../activities/contracts';
 import { BusinessCalendar } from '../../domain/calendar/business-calendar';
 import { LocalTimeSchema } from '../../domain/calendar/iso-date';
 import {
@@ -32,7 +30,6 @@ import {
   type RenewalInput,
   type RetireInput,
 } from '../../domain/credentialing';
-import { ErrorTypes } from '../../domain/errors';
 import { PracticeCalendarSchema } from '../../domain/practice/calendar-settings';
 import { ActorSchema } from '../../domain/tasks/model';
 import { conflictFailure, parseOrThrow, validationFailure } from '../task-engine/failures';
@@ -43,23 +40,10 @@ import {
   retireCredentialUpdate,
   type CredentialView,
 } from './definitions';
+import { recordAudit, recordCredential, sendEmail } from '../task-engine/activities';
 
 export type { CredentialStatus, CredentialView } from './definitions';
 export { changeCredentialUpdate, credentialQuery, renewCredentialUpdate, retireCredentialUpdate } from './definitions';
-
-const { sendEmail } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '4 hours', maximumAttempts: 16, nonRetryableErrorTypes: [ErrorTypes.emailRejected] },
-});
-const { recordAudit } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-const { recordCredential } = proxyActivities<CredentialActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-
 
 /** State carried across continue-as-new. */
 const CarriedSchema = z.object({

@@ -18,16 +18,14 @@ import {
   log,
   ParentClosePolicy,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AuditEvent, EngineActivities } from '../../activities/contracts';
+import type { AuditEvent } from '../../activities/contracts';
 import type { AppealRequestInput } from '../../domain/appeals/request';
 import { CLAIM_APPEAL_WORKFLOW_TYPE } from '../appeal/definitions';
 import { BusinessCalendar } from '../../domain/calendar/business-calendar';
-import { ErrorTypes } from '../../domain/errors';
 import { decisionDeadline, type DecisionDeadline } from '../../domain/prior-auth/clock';
 import { priorAuthTitle, renderDecisionOverdue, renderExpiredUnused, renderUnitsLow, type PriorAuthNoticeContext } from '../../domain/prior-auth/notices';
 import {
@@ -65,15 +63,7 @@ import { renderNotice, type NoticeText } from '../../domain/tasks/notices';
 import { cancelFlowUpdate, checklistQuery, completeTaskUpdate } from '../task-engine/definitions';
 import { conflictFailure, notFoundFailure, parseOrThrow, validationFailure } from '../task-engine/failures';
 import { chooseDenialPathUpdate, priorAuthQuery, recordDecisionUpdate, recordServiceRenderedUpdate, recordSubmissionUpdate } from './definitions';
-
-const { sendEmail } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '4 hours', maximumAttempts: 16, nonRetryableErrorTypes: [ErrorTypes.emailRejected] },
-});
-const { recordAudit, recordFlow } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
 
 const SYSTEM = 'system:practiceflow';
 const FLOW_TYPE = 'prior_auth';

@@ -8,15 +8,13 @@ import {
   isCancellation,
   log,
   patched,
-  proxyActivities,
   setHandler,
   workflowInfo,
   allHandlersFinished,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { AuditEvent, EngineActivities } from '../../activities/contracts';
+import type { AuditEvent } from '../../activities/contracts';
 import { BusinessCalendar, type CalendarSettings } from '../../domain/calendar/business-calendar';
-import { ErrorTypes } from '../../domain/errors';
 import { conflictFailure, notFoundFailure, parseOrThrow, validationFailure } from './failures';
 import { dueDateOf, initialStepIndex, firstStepAtOrAfter, ladderStep, lateFrom, type LadderStep } from '../../domain/tasks/ladder';
 import {
@@ -41,25 +39,7 @@ import {
 } from '../../domain/tasks/model';
 import { renderNotice, renderUndeliverable, type NoticeContext } from '../../domain/tasks/notices';
 import { addTaskUpdate, cancelFlowUpdate, changeDueUpdate, checklistQuery, completeTaskUpdate } from './definitions';
-
-const { sendEmail } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '1 minute',
-  // 4xx and connection errors are transient: back off up to ~2 days in total, then treat the
-  // notice as undeliverable. 5xx is permanent (EmailRejected) and never retried.
-  retry: {
-    initialInterval: '30 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '4 hours',
-    maximumAttempts: 16,
-    nonRetryableErrorTypes: [ErrorTypes.emailRejected],
-  },
-});
-
-const { recordAudit, recordFlow } = proxyActivities<EngineActivities>({
-  startToCloseTimeout: '30 seconds',
-  // The ledger must not lose an entry: keep retrying while the database is down.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+import { recordAudit, recordFlow, sendEmail } from './activities';
 
 export const SYSTEM_ACTOR = 'system:practiceflow';
 

@@ -1,0 +1,28 @@
+// The activities every flow calls, with their retry policies in one place.
+import { proxyActivities } from '@temporalio/workflow';
+import type { CredentialActivities, EngineActivities } from '../../activities/contracts';
+import { ErrorTypes } from '../../domain/errors';
+
+/**
+ * Email: 4xx and connection errors are transient, so back off up to ~2 days in total, then treat
+ * the notice as undeliverable. 5xx is permanent (EmailRejected) and never retried.
+ */
+export const { sendEmail } = proxyActivities<EngineActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '30 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '4 hours',
+    maximumAttempts: 16,
+    nonRetryableErrorTypes: [ErrorTypes.emailRejected],
+  },
+});
+
+/** The record (ledger, projections) must not lose a write: keep retrying while the database is down. */
+const RECORD = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+} as const;
+
+export const { recordAudit, recordFlow } = proxyActivities<EngineActivities>(RECORD);
+export const { recordCredential } = proxyActivities<CredentialActivities>(RECORD);
