@@ -7,7 +7,7 @@
 // The test server's clock starts at the real "now" and only moves forward: the scenarios are in
 // 2027, in time order (March, April-May, June, July, August).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyAuditChain } from '../../activities/audit/ledger';
 import { PriorAuthRequestSchema, priorAuthWorkflowId, type PriorAuthRequestInput } from '../../domain/prior-auth/request';
 import type { PriorAuthView } from '../../domain/prior-auth/view';
@@ -350,5 +350,18 @@ describe('bad inputs', () => {
     await handle.executeUpdate(cancelFlowUpdate, { args: [{ by: MANAGER, reason: 'Order withdrawn' }] });
     expect(await settled(handle)).toMatchObject({ flowStatus: 'cancelled', status: 'submitted' });
     await recordHistory(handle, 'priorAuthFlow-bad-inputs-cancelled');
+  });
+});
+
+describe('an Update in the very first workflow task', () => {
+  it('finds the checklist already there (Update-with-start)', async () => {
+    const operation = new WithStartWorkflowOperation<typeof priorAuthFlow>('priorAuthFlow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: priorAuthWorkflowId('pa-first-task'),
+      args: [request({ authorizationId: 'pa-first-task' })],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    const done = await h.client.workflow.executeUpdateWithStart(completeTaskUpdate, { args: [{ taskKey: 'eligibility_check', by: STAFF }], startWorkflowOperation: operation });
+    expect(done).toMatchObject({ key: 'eligibility_check', status: 'completed' });
   });
 });

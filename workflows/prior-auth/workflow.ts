@@ -434,6 +434,10 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     if (last && at <= Date.parse(last.submittedAt)) throw validationFailure([{ path: 'submittedAt', message: `must be after the previous submission (${last.submittedAt})` }]);
     return input;
   };
+  // The checklist exists before any handler is registered: an Update sent right after the start is
+  // validated as soon as its handler is set, and must find the tasks.
+  const created = prePlanTasks(request, target).map((spec) => addTask(spec, request.startedBy));
+
   setHandler(
     recordSubmissionUpdate,
     async (rawInput) => {
@@ -746,7 +750,6 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
   // ---- Run -----------------------------------------------------------------------------------
 
   try {
-    const created = prePlanTasks(request, target).map((spec) => addTask(spec, request.startedBy));
     await audit(
       event('flow.started', request.startedBy, {
         detail: {
