@@ -11,6 +11,7 @@ import { createPrismaClient } from '../db/client';
 import { ServiceError } from '../services/errors';
 import { CliError } from './api-client';
 import { registerAppealCommands } from './appeals';
+import { registerOshaCommands } from './osha';
 import { registerCredentialCommands } from './credentials';
 import { registerFlowCommands, registerOnboardingCommands } from './flows';
 import { registerPriorAuthCommands } from './prior-auth';
@@ -28,6 +29,7 @@ registerFlowCommands(program);
 registerCredentialCommands(program);
 registerPriorAuthCommands(program);
 registerAppealCommands(program);
+registerOshaCommands(program);
 registerWorklistCommands(program);
 
 function positiveInt(value: string): number {

@@ -21,6 +21,31 @@ const file = (name: string, value: unknown): string => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('practiceflow plan osha', () => {
+  const site = { siteId: 'main', timeZone: 'America/New_York', occupancy: 'ambulatory_health_care', shifts: ['day', 'evening'], headcount: 14, occupationalExposure: true, extinguisherUse: true, accreditor: 'none' };
+
+  it('prints every occurrence of the year in the issue\'s shape, reproducibly', async () => {
+    const run = await practiceflow(['plan', 'osha', '--site', file('site.json', site), '--from', '2026-01-01', '--to', '2026-12-31']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const { occurrences } = JSON.parse(run.stdout) as { occurrences: { obligation: string; shift?: string; dueDate: string; rule: string }[] };
+    const count = (o: string) => occurrences.filter((x) => x.obligation === o).length;
+    expect([count('fire_drill'), count('extinguisher_inspection'), count('extinguisher_maintenance'), count('extinguisher_training'), count('ecp_review'), count('ep_exercise')]).toEqual([8, 12, 1, 1, 1, 0]);
+    expect(occurrences.find((x) => x.obligation === 'fire_drill')).toMatchObject({ shift: expect.stringMatching(/^(day|evening)$/), dueDate: expect.stringMatching(/^2026-0[1-3]-\d\d$/), rule: 'NFPA 101 20.7.1.4' });
+    expect(occurrences.find((x) => x.obligation === 'ecp_review')!.dueDate).toBe('2026-01-02'); // none on record: now, off the holiday
+    expect(await practiceflow(['plan', 'osha', '--site', '-', '--from', '2026-01-01', '--to', '2026-12-31'], JSON.stringify(site))).toEqual(run);
+  });
+
+  it('names a bad profile field and a bad date', async () => {
+    const bad = await practiceflow(['plan', 'osha', '--site', file('site-bad.json', { ...site, occupancy: 'hospital' }), '--from', '2026-01-01', '--to', '2026-12-31']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/site\.occupancy: must be one of business, ambulatory_health_care/);
+    const date = await practiceflow(['plan', 'osha', '--site', file('site.json', site), '--from', '2026-12-31', '--to', '2026-01-01']);
+    expect(date.code).toBe(1);
+    expect(date.stderr).toMatch(/to \(--to\): must not be before from/);
+    expect(date.stderr).not.toMatch(NO_STACK);
+  });
+});
+
 describe('practiceflow plan timely-filing', () => {
   it('prints the Medicare filing deadline, and exits 1 with the reason when a submission is late', async () => {
     const ok = await practiceflow(['plan', 'timely-filing', '--date-of-service', '2026-07-04']);
