@@ -5,27 +5,14 @@
 // payer's decision due date once submitted. Dates are relative to today.
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { eventually, isoDay, useApiStack } from './stack';
+import { eventually, isoDay, useApiStack, appealBody } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const STAFF = 'billing@clinic.example';
 const MANAGER = 'manager@clinic.example';
 
-const appeal = (appealId: string, extra: Record<string, unknown> = {}) => ({
-  appealId,
-  claimId: `CLM-${appealId}`,
-  patientRef: 'mrn-004321',
-  payer: { type: 'medicare_ffs', name: 'Medicare Part B' },
-  dateOfService: isoDay(-40),
-  noticeDate: isoDay(-10),
-  denialCodes: ['CO-50'],
-  billedAmount: 500,
-  deniedAmount: 450,
-  staffEmail: STAFF,
-  managerEmail: MANAGER,
-  ...extra,
-});
+const appeal = (appealId: string, extra: Record<string, unknown> = {}) => appealBody(appealId, extra, { staff: STAFF, manager: MANAGER });
 
 const stack = useApiStack();
 

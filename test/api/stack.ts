@@ -165,3 +165,19 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A claim appeal request body as the API and CLI take it (dates relative to today). */
+export const appealBody = (appealId: string, extra: Record<string, unknown> = {}, people = { staff: 'billing@clinic.example', manager: 'manager@clinic.example' }) => ({
+  appealId,
+  claimId: `CLM-${appealId}`,
+  patientRef: 'mrn-004321',
+  payer: { type: 'medicare_ffs', name: 'Medicare Part B' },
+  dateOfService: isoDay(-40),
+  noticeDate: isoDay(-10),
+  denialCodes: ['CO-50'],
+  billedAmount: 500,
+  deniedAmount: 450,
+  staffEmail: people.staff,
+  managerEmail: people.manager,
+  ...extra,
+});

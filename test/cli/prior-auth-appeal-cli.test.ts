@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, isoDay, useApiStack } from '../api/stack';
+import { eventually, isoDay, useApiStack, appealBody } from '../api/stack';
 import { NO_STACK, runPracticeflow, type Run } from '../support/cli';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -66,20 +66,7 @@ const priorAuth = (authorizationId: string, extra: Record<string, unknown> = {})
   ...extra,
 });
 
-const appeal = (appealId: string, extra: Record<string, unknown> = {}) => ({
-  appealId,
-  claimId: `CLM-${appealId}`,
-  patientRef: 'mrn-004321',
-  payer: { type: 'medicare_ffs', name: 'Medicare Part B' },
-  dateOfService: isoDay(-40),
-  noticeDate: isoDay(-10),
-  denialCodes: ['CO-50'],
-  billedAmount: 500,
-  deniedAmount: 450,
-  staffEmail: STAFF,
-  managerEmail: MANAGER,
-  ...extra,
-});
+const appeal = (appealId: string, extra: Record<string, unknown> = {}) => appealBody(appealId, extra, { staff: STAFF, manager: MANAGER });
 
 async function startPriorAuth(body: Record<string, unknown>): Promise<string> {
   const out = ok(await practiceflow(['prior-auth', 'start', '--input', file(`${String(body.authorizationId)}.json`, body)]), 'prior-auth start');

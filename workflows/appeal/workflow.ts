@@ -62,9 +62,10 @@ import {
   type AppealSubmission,
   type AppealView,
 } from './definitions';
+import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
 
-const SYSTEM = 'system:practiceflow';
+const SYSTEM = SYSTEM_ACTOR;
 const FLOW_TYPE = 'appeal';
 export const PAYER_DECISION_TASK = 'payer_decision';
 

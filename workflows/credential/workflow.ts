@@ -40,6 +40,7 @@ import {
   retireCredentialUpdate,
   type CredentialView,
 } from './definitions';
+import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordCredential, sendEmail } from '../task-engine/activities';
 
 export type { CredentialStatus, CredentialView } from './definitions';
@@ -65,7 +66,7 @@ export const CredentialFlowInputSchema = z.object({
 });
 export type CredentialFlowInput = z.input<typeof CredentialFlowInputSchema>;
 
-const SYSTEM = 'system:practiceflow';
+const SYSTEM = SYSTEM_ACTOR;
 /** Patch ids of changes to live credential workflows (see test/replay). */
 const PATCH_SKIP_PAST_REMINDERS = 'credential-skip-past-reminders';
 const PATCH_RENEWAL_ANSWERS_FIRST = 'credential-renewal-answers-first';

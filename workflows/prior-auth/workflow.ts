@@ -63,9 +63,10 @@ import { renderNotice, type NoticeText } from '../../domain/tasks/notices';
 import { cancelFlowUpdate, checklistQuery, completeTaskUpdate } from '../task-engine/definitions';
 import { conflictFailure, notFoundFailure, parseOrThrow, validationFailure } from '../task-engine/failures';
 import { chooseDenialPathUpdate, priorAuthQuery, recordDecisionUpdate, recordServiceRenderedUpdate, recordSubmissionUpdate } from './definitions';
+import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
 
-const SYSTEM = 'system:practiceflow';
+const SYSTEM = SYSTEM_ACTOR;
 const FLOW_TYPE = 'prior_auth';
 /** Repeated payer-deadline escalations: every 2 business days, at this local time. */
 const REPEAT_ESCALATION_BUSINESS_DAYS = 2;

@@ -41,7 +41,8 @@ import { renderNotice, renderUndeliverable, type NoticeContext } from '../../dom
 import { addTaskUpdate, cancelFlowUpdate, changeDueUpdate, checklistQuery, completeTaskUpdate } from './definitions';
 import { recordAudit, recordFlow, sendEmail } from './activities';
 
-export const SYSTEM_ACTOR = 'system:practiceflow';
+export { SYSTEM_ACTOR } from './actor';
+import { SYSTEM_ACTOR } from './actor';
 
 /** Patch ids of changes to live workflow code (see test/replay). */
 export const PATCH_FLOW_PROJECTION = 'flow-projection';

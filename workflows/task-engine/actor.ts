@@ -1,0 +1,2 @@
+/** The actor of what PracticeFlow does by itself (reminders, escalations, lapses), in the ledger. */
+export const SYSTEM_ACTOR = 'system:practiceflow';
