@@ -2,6 +2,7 @@
 // (./app.ts) serves exactly these, and the OpenAPI document (./openapi.ts) is generated from the
 // same table, so the two cannot disagree.
 import type { z } from 'zod';
+import { auditRoutes } from './audit-routes';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../services/credential-import';
 import type { Services } from '../services/open';
 import {
@@ -84,7 +85,7 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'onboarding' | 'flows' | 'tasks' | 'credentials' | 'prior-auth' | 'appeals' | 'worklists' | 'system';
+  tag: 'onboarding' | 'flows' | 'tasks' | 'credentials' | 'prior-auth' | 'appeals' | 'worklists' | 'audit' | 'system';
   body?: z.ZodType;
   /** The body may also be a CSV file (Content-Type: text/csv), handed to the handler as `{ csv }`. */
   csvBody?: boolean;
@@ -619,4 +620,6 @@ export const routes: RouteSpec[] = [
     errors: [],
     handle: ({ worklists }, { query }) => worklists.priorAuthMetrics(query),
   },
+  // ---- The auditor's record (./audit-routes.ts) ------------------------------------------------
+  ...auditRoutes,
 ];

@@ -1,16 +1,16 @@
 // `practiceflow`: the manager's and IT person's command line. Argument parsing by commander.
-// Flow commands talk to the API (PRACTICEFLOW_API_URL); `plan`, `mail` and `audit` run locally.
+// Flow commands talk to the API (PRACTICEFLOW_API_URL); `plan` and `mail` run locally; `audit`
+// reads DATABASE_URL directly when it is set, else the API (cli/audit.ts).
 // Errors print `error: <message>` and one `  <path>: <reason>` line per field problem, never a
 // stack trace; exit code 1 when a command fails, 2 when it was used wrongly.
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadConfigOrExit } from '../config/env';
 import { formatMailboxTable, formatMessage, listMailbox, readMessage } from '../devstack/mailbox';
-import { verifyAuditChain } from '../activities/audit/ledger';
-import { createPrismaClient } from '../db/client';
 import { ServiceError } from '../services/errors';
 import { CliError } from './api-client';
 import { registerAppealCommands } from './appeals';
+import { registerAuditCommands } from './audit';
 import { registerOshaCommands } from './osha';
 import { registerCredentialCommands } from './credentials';
 import { registerFlowCommands, registerOnboardingCommands } from './flows';
@@ -31,6 +31,7 @@ registerPriorAuthCommands(program);
 registerAppealCommands(program);
 registerOshaCommands(program);
 registerWorklistCommands(program);
+registerAuditCommands(program);
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -72,31 +73,6 @@ mail
       return;
     }
     console.log(formatMessage(message));
-  });
-
-const audit = program.command('audit').description("the auditor's record");
-
-audit
-  .command('verify')
-  .description('walk the audit ledger hash chain and report OK or the first broken entry')
-  .option('--json', 'print JSON')
-  .action(async (opts: { json?: boolean }) => {
-    const config = loadConfigOrExit();
-    if (!config.DATABASE_URL) {
-      console.error('DATABASE_URL: must be set to the PracticeFlow database (npm start prints it)');
-      process.exitCode = 1;
-      return;
-    }
-    const prisma = createPrismaClient(config.DATABASE_URL);
-    try {
-      const verdict = await verifyAuditChain(prisma);
-      if (opts.json) console.log(JSON.stringify(verdict, null, 2));
-      else if (verdict.ok) console.log(`OK: ${verdict.entries} entries, chain head ${verdict.headHash}`);
-      else console.log(`BROKEN at entry ${verdict.brokenAtSeq} (${verdict.problem}): ${verdict.message}`);
-      if (!verdict.ok) process.exitCode = 2;
-    } finally {
-      await prisma.$disconnect();
-    }
   });
 
 /** `error: <message>`, then each field problem unless the message already is that one problem. */

@@ -7,6 +7,7 @@ import { practiceProfileFromConfig } from '../config/practice';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createPrismaClient } from '../db/client';
 import { AppealService } from './appeals';
+import { AuditService, type AuditServiceOptions } from './audit';
 import { CredentialService } from './credentials';
 import { FlowService, type FlowServiceOptions } from './flows';
 import { PriorAuthService } from './prior-auth';
@@ -19,15 +20,18 @@ export interface Services {
   priorAuth: PriorAuthService;
   appeals: AppealService;
   worklists: WorklistService;
+  audit: AuditService;
 }
 
-export function createServices(options: FlowServiceOptions): Services {
+/** `workflowCode`: what the auditor's replay runs histories against (default: the workflows' source). */
+export function createServices(options: FlowServiceOptions & Pick<AuditServiceOptions, 'workflowCode'>): Services {
   return {
     flows: new FlowService(options),
     credentials: new CredentialService(options),
     priorAuth: new PriorAuthService(options),
     appeals: new AppealService(options),
     worklists: new WorklistService(options),
+    audit: new AuditService(options),
   };
 }
 
@@ -47,6 +51,7 @@ export function openServices(config: Config, opts: { databaseUrl: string; tempor
     practice: practiceProfileFromConfig(config),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     temporalAddress: connectionOptions.address,
+    workflowCode: config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : undefined,
   });
   return {
     services,

@@ -9,7 +9,7 @@ import type { AuditEvent } from '../contracts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 /** Serialises appends: seq and prevHash must come from the true last entry. */
-const LEDGER_LOCK_KEY = 7_406_113_201;
+export const LEDGER_LOCK_KEY = 7_406_113_201;
 
 export interface LedgerEntry {
   seq: bigint;
@@ -53,50 +53,78 @@ function storableDetail(detail: Record<string, unknown>): Record<string, unknown
   return JSON.parse(JSON.stringify(detail)) as Record<string, unknown>;
 }
 
+/** A transaction of the Prisma client (what `$transaction(async (tx) => ...)` hands over). */
+export type LedgerTx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
 export async function appendAuditEvents(prisma: PrismaClient, events: AuditEvent[]): Promise<LedgerEntry[]> {
   if (events.length === 0) return [];
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_KEY}::bigint)`;
-    const existing = await tx.auditEntry.findMany({ where: { businessKey: { in: events.map((e) => e.businessKey) } } });
-    const known = new Map<string, LedgerEntry>(existing.map((e) => [e.businessKey, e]));
-    const last = await tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-    let seq = last?.seq ?? 0n;
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    const written: LedgerEntry[] = [];
-    for (const event of events) {
-      const already = known.get(event.businessKey);
-      if (already) {
-        written.push(already);
-        continue;
-      }
-      seq += 1n;
-      const base = {
-        seq,
-        businessKey: event.businessKey,
-        occurredAt: new Date(event.occurredAt),
-        recordedAt: new Date(),
-        actor: event.actor,
-        action: event.action,
-        flowType: event.flowType ?? null,
-        workflowId: event.workflowId ?? null,
-        runId: event.runId ?? null,
-        taskKey: event.taskKey ?? null,
-        rule: event.rule ?? null,
-        detail: storableDetail(event.detail),
-        prevHash,
-      };
-      const entry: LedgerEntry = { ...base, hash: entryHash(base) };
-      await tx.auditEntry.create({ data: { ...entry, detail: base.detail as object } });
-      known.set(entry.businessKey, entry);
-      written.push(entry);
-      prevHash = entry.hash;
+  return prisma.$transaction((tx) => appendInTransaction(tx, events));
+}
+
+/** Appends inside the caller's transaction (e.g. a purge that appends and redacts atomically). */
+export async function appendInTransaction(tx: LedgerTx, events: AuditEvent[]): Promise<LedgerEntry[]> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_KEY}::bigint)`;
+  const existing = await tx.auditEntry.findMany({ where: { businessKey: { in: events.map((e) => e.businessKey) } } });
+  const known = new Map<string, LedgerEntry>(existing.map((e) => [e.businessKey, e]));
+  const last = await tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  let seq = last?.seq ?? 0n;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const written: LedgerEntry[] = [];
+  for (const event of events) {
+    const already = known.get(event.businessKey);
+    if (already) {
+      written.push(already);
+      continue;
     }
-    return written;
-  });
+    seq += 1n;
+    const base = {
+      seq,
+      businessKey: event.businessKey,
+      occurredAt: new Date(event.occurredAt),
+      recordedAt: new Date(),
+      actor: event.actor,
+      action: event.action,
+      flowType: event.flowType ?? null,
+      workflowId: event.workflowId ?? null,
+      runId: event.runId ?? null,
+      taskKey: event.taskKey ?? null,
+      rule: event.rule ?? null,
+      detail: storableDetail(event.detail),
+      prevHash,
+    };
+    const entry: LedgerEntry = { ...base, hash: entryHash(base) };
+    await tx.auditEntry.create({ data: { ...entry, detail: base.detail as object } });
+    known.set(entry.businessKey, entry);
+    written.push(entry);
+    prevHash = entry.hash;
+  }
+  return written;
+}
+
+/** The ledger action of a purge; its detail lists every entry it redacted (see ./purge.ts). */
+export const PURGE_ACTION = 'audit.purged';
+
+/** What a purge entry records of each entry it redacted: enough to check the redacted row later. */
+export interface PurgedEntryRef {
+  seq: string;
+  hash: string;
+  action: string;
+  workflowId: string | null;
+  taskKey: string | null;
+  occurredAt: string;
+  recordClass: string;
+  retainUntil: string;
 }
 
 export type ChainVerdict =
-  | { ok: true; entries: number; headSeq: string | null; headHash: string }
+  | {
+      ok: true;
+      entries: number;
+      /** Entries whose content a purge redacted past retention; checked against the purge entry that lists them. */
+      redacted: number;
+      headSeq: string | null;
+      headHash: string;
+    }
   | {
       ok: false;
       entries: number;
@@ -106,11 +134,44 @@ export type ChainVerdict =
       message: string;
     };
 
-/** Walks the whole chain in seq order and reports the first broken link. */
+/** Every redaction the purge entries authorise, by the redacted entry's seq. */
+async function purgeListings(prisma: PrismaClient): Promise<Map<string, { purgeSeq: bigint; ref: PurgedEntryRef }>> {
+  const purges = await prisma.auditEntry.findMany({ where: { action: PURGE_ACTION }, orderBy: { seq: 'asc' }, select: { seq: true, detail: true } });
+  const listings = new Map<string, { purgeSeq: bigint; ref: PurgedEntryRef }>();
+  for (const purge of purges) {
+    const entries = (purge.detail as { entries?: unknown } | null)?.entries;
+    if (!Array.isArray(entries)) continue;
+    for (const ref of entries as PurgedEntryRef[]) if (typeof ref?.seq === 'string') listings.set(ref.seq, { purgeSeq: purge.seq, ref });
+  }
+  return listings;
+}
+
+/** Why a redacted row does not match the purge entry that should list it, or undefined when it does. */
+function redactionProblem(
+  row: { seq: bigint; hash: string; action: string; workflowId: string | null; taskKey: string | null; occurredAt: Date; purgedBy: bigint | null },
+  listing: { purgeSeq: bigint; ref: PurgedEntryRef } | undefined,
+): string | undefined {
+  const seq = row.seq.toString();
+  if (!listing || listing.purgeSeq !== row.purgedBy || listing.purgeSeq <= row.seq) {
+    return `entry ${seq} is marked as purged by entry ${String(row.purgedBy)}, but no later purge entry lists it: its content was removed or altered outside a purge`;
+  }
+  const { ref } = listing;
+  const same = ref.hash === row.hash && ref.action === row.action && ref.workflowId === row.workflowId && ref.taskKey === row.taskKey && ref.occurredAt === row.occurredAt.toISOString();
+  return same ? undefined : `entry ${seq} (purged by entry ${listing.purgeSeq.toString()}) no longer matches what that purge entry recorded of it`;
+}
+
+/**
+ * Walks the whole chain in seq order and reports the first broken link. An entry a purge
+ * redacted cannot have its hash recomputed; it is checked against the purge entry that lists it
+ * (its hash, action, flow, task and time), and that purge entry is itself checked when the walk
+ * reaches it. Every link (prevHash) is checked for every entry, redacted or not.
+ */
 export async function verifyAuditChain(prisma: PrismaClient, batchSize = 5_000): Promise<ChainVerdict> {
+  const listings = await purgeListings(prisma);
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
   let count = 0;
+  let redacted = 0;
   let cursor = 0n;
   for (;;) {
     const batch = await prisma.auditEntry.findMany({ where: { seq: { gt: cursor } }, orderBy: { seq: 'asc' }, take: batchSize });
@@ -135,8 +196,11 @@ export async function verifyAuditChain(prisma: PrismaClient, batchSize = 5_000):
           message: `entry ${seq} does not link to the hash of entry ${(row.seq - 1n).toString()}`,
         };
       }
-      const recomputed = entryHash({ ...row, detail: row.detail });
-      if (recomputed !== row.hash) {
+      if (row.purgedBy !== null) {
+        const problem = redactionProblem(row, listings.get(seq));
+        if (problem) return { ok: false, entries: count, brokenAtSeq: seq, problem: 'edited', message: problem };
+        redacted += 1;
+      } else if (entryHash({ ...row, detail: row.detail }) !== row.hash) {
         return {
           ok: false,
           entries: count,
@@ -151,5 +215,5 @@ export async function verifyAuditChain(prisma: PrismaClient, batchSize = 5_000):
       cursor = row.seq;
     }
   }
-  return { ok: true, entries: count, headSeq: count > 0 ? cursor.toString() : null, headHash: prevHash };
+  return { ok: true, entries: count, redacted, headSeq: count > 0 ? cursor.toString() : null, headHash: prevHash };
 }
