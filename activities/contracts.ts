@@ -76,3 +76,88 @@ export interface EngineActivities {
   recordAudit(events: AuditEvent[]): Promise<void>;
   recordFlow(flow: FlowRecord): Promise<void>;
 }
+
+/** One safety occurrence as its flow last recorded it (and, once done, its completion record). */
+export interface OccurrenceRow {
+  occurrenceKey: string;
+  siteId: string;
+  obligation: string;
+  period: string;
+  shift?: string;
+  employeeId?: string;
+  dueDate: string;
+  plannedAt?: string;
+  rule: string;
+  status: 'open' | 'completed' | 'cancelled';
+  workflowId: string;
+  completion?: {
+    completedAt: string;
+    recordedBy: string;
+    late: boolean;
+    lateReason?: string;
+    participants: string[];
+    durationMinutes?: number;
+    findings: string;
+    correctiveActions: { action: string; owner: string; due?: string }[];
+    retainUntil: string;
+  };
+}
+
+export interface SiteRow {
+  siteId: string;
+  /** The validated site profile (domain/osha SiteProfile). */
+  profile: Record<string, unknown>;
+  version: number;
+  status: 'active' | 'retired';
+  responsibleEmail: string;
+  managerEmail: string;
+  workflowId: string;
+  schedules: string[];
+}
+
+/** What one site's schedules must be: the site workflow asks the activity to make it so. */
+export interface SiteScheduleSync {
+  siteId: string;
+  /** The obligation workflow's input, per obligation (the schedule's action arguments). */
+  schedules: {
+    scheduleId: string;
+    obligation: string;
+    timeZone: string;
+    /** Local firing instants: the schedule's explicit calendar entries. */
+    firings: { date: string; time: string; occurrences: string[] }[];
+    args: unknown;
+    note: string;
+  }[];
+  /** Fire each schedule once now, to open what is already in its notice window. */
+  triggerNow: boolean;
+}
+
+export interface SiteScheduleResult {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+}
+
+export interface BbpCycleStart {
+  /** bbpTrainingFlow input (domain/osha BbpCycleInput). */
+  input: {
+    employeeId: string;
+    siteId: string;
+    lastTraining: string;
+    employeeEmail: string;
+    managerEmail: string;
+    practice: unknown;
+    startedBy: string;
+  };
+  /** Also record this training in a cycle that is already running (a completion restarts it). */
+  recorded?: { completedOn: string; by: string };
+}
+
+export interface OshaActivities {
+  recordOccurrence(row: OccurrenceRow): Promise<void>;
+  recordSite(row: SiteRow): Promise<void>;
+  syncSiteSchedules(sync: SiteScheduleSync): Promise<SiteScheduleResult>;
+  startBbpCycle(start: BbpCycleStart): Promise<{ workflowId: string }>;
+  /** Starts one occurrence's flow unless that id ever ran (its record stands). */
+  startOccurrenceFlow(start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open'>;
+}

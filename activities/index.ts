@@ -1,13 +1,33 @@
-// All activities, built over their dependencies (database, mail transport) by the worker.
-import type { CredentialActivities, EngineActivities } from './contracts';
+// All activities, built over their dependencies (database, mail transport, Temporal client) by the worker.
+import { ApplicationFailure } from '@temporalio/common';
+import type { CredentialActivities, EngineActivities, OshaActivities } from './contracts';
 import { createAuditActivities } from './audit/activities';
 import { createEmailActivities, type EmailDeps } from './email/outbox';
 import { createFlowActivities } from './flows/projection';
 import { createCredentialActivities } from './credentials/projection';
+import { recordOccurrence, recordSite } from './osha/records';
+import { startBbpCycle, startOccurrenceFlow, syncSiteSchedules, type TemporalDeps } from './osha/schedules';
 
-export type ActivityDeps = EmailDeps;
+export type ActivityDeps = EmailDeps & {
+  /** Needed by the activities that act on Temporal (OSHA schedules, BBP cycles). */
+  temporal?: TemporalDeps;
+};
 
-export type AllActivities = EngineActivities & CredentialActivities;
+export type AllActivities = EngineActivities & CredentialActivities & OshaActivities;
+
+function oshaActivities(deps: ActivityDeps): OshaActivities {
+  const temporal = (): TemporalDeps => {
+    if (!deps.temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for schedules (ActivityDeps.temporal)', 'Misconfigured');
+    return deps.temporal;
+  };
+  return {
+    recordOccurrence: (row) => recordOccurrence(deps.prisma, row),
+    recordSite: (row) => recordSite(deps.prisma, row),
+    syncSiteSchedules: (sync) => syncSiteSchedules(temporal(), sync),
+    startBbpCycle: (start) => startBbpCycle(temporal(), start),
+    startOccurrenceFlow: (start) => startOccurrenceFlow(temporal(), start),
+  };
+}
 
 export function createActivities(deps: ActivityDeps): AllActivities {
   return {
@@ -15,5 +35,6 @@ export function createActivities(deps: ActivityDeps): AllActivities {
     ...createAuditActivities(deps.prisma),
     ...createFlowActivities(deps.prisma),
     ...createCredentialActivities(deps.prisma),
+    ...oshaActivities(deps),
   };
 }

@@ -105,7 +105,12 @@ async function main(): Promise<void> {
 
     // Bundle the workflow code once, quietly (production passes a prebuilt WORKFLOW_BUNDLE_PATH).
     const workflowBundlePath = config.WORKFLOW_BUNDLE_PATH ?? (await buildWorkflowBundle(resolve(dataDir, 'workflow-bundle.js')));
-    const deps = openWorkerDependencies({ databaseUrl, smtpUrl, mailFrom: config.MAIL_FROM });
+    const deps = openWorkerDependencies({
+      databaseUrl,
+      smtpUrl,
+      mailFrom: config.MAIL_FROM,
+      temporal: { connection: temporalConnectionOptions(config, temporalAddress), namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    });
     stoppers.push({ name: 'database and mail connections', stop: () => deps.close() });
     const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
     stoppers.push({ name: 'Temporal connection', stop: () => connection.close() });

@@ -14,7 +14,12 @@ async function main(): Promise<void> {
     console.error(`The worker needs ${missing.join(', ')} (or use \`npm start\`, which provides local ones).`);
     process.exit(1);
   }
-  const deps = openWorkerDependencies({ databaseUrl: config.DATABASE_URL!, smtpUrl: config.SMTP_URL!, mailFrom: config.MAIL_FROM });
+  const deps = openWorkerDependencies({
+    databaseUrl: config.DATABASE_URL!,
+    smtpUrl: config.SMTP_URL!,
+    mailFrom: config.MAIL_FROM,
+    temporal: { connection: temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+  });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await createPracticeFlowWorker({

@@ -4,3 +4,7 @@ export { onboardingFlow } from './onboarding/workflow';
 export { credentialFlow } from './credential/workflow';
 export { claimAppealFlow } from './appeal/workflow';
 export { priorAuthFlow } from './prior-auth/workflow';
+export { oshaSiteFlow } from './osha/site';
+export { oshaObligationFlow } from './osha/obligation';
+export { oshaOccurrenceFlow } from './osha/occurrence';
+export { bbpTrainingFlow } from './osha/bbp';

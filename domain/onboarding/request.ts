@@ -25,6 +25,8 @@ export const OnboardingRequestSchema = z
     /** Expected length of the job in days; under 3 days both I-9 sections are due on day one. */
     jobLengthDays: z.number().int('must be a whole number').min(1).max(36_500).optional(),
     practice: PracticeOverrideSchema.optional(),
+    /** The site the hire works at: their BBP training records belong to it (default `practice`). */
+    siteId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a site identifier such as main').optional(),
   })
   .strict();
 export type OnboardingRequest = z.infer<typeof OnboardingRequestSchema>;

@@ -1,2 +1,4 @@
 export * from './obligations';
 export * from './plan';
+export * from './schedule';
+export * from './records';

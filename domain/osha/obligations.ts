@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { IsoDateSchema } from '../calendar/iso-date';
 import { isIanaTimeZone } from '../calendar/time-zone';
+import { CLINICAL_ROLES, RoleSchema } from '../onboarding/roles';
 
 export const OCCUPANCIES = ['business', 'ambulatory_health_care'] as const;
 export const CMS_PROVIDER_TYPES = ['none', 'asc', 'rhc', 'fqhc', 'cmhc', 'orf', 'hospice', 'home_health'] as const;
@@ -20,8 +21,13 @@ export const SiteProfileSchema = z
     occupancy: z.enum(OCCUPANCIES, { error: `must be one of ${OCCUPANCIES.join(', ')}` }),
     shifts: z.array(ShiftSchema).min(1, 'must list at least one shift').max(6),
     headcount: z.number().int('must be a whole number').min(1).max(10_000),
-    /** Staff with reasonably anticipated contact with blood or OPIM (29 CFR 1910.1030(b)). */
-    occupationalExposure: z.boolean(),
+    /**
+     * Staff with reasonably anticipated contact with blood or OPIM (29 CFR 1910.1030(b)). When
+     * left out, derived from `staffRoles` (any clinical role has exposure, 1910.1030(c)(2)).
+     */
+    occupationalExposure: z.boolean().optional(),
+    /** The roles on the staff roster, from which exposure is derived unless overridden. */
+    staffRoles: z.array(RoleSchema).max(100).default([]),
     /** Staff are expected to use portable fire extinguishers (29 CFR 1910.157(g)). */
     extinguisherUse: z.boolean(),
     /** Extinguishers are on site (inspection and maintenance apply even if staff evacuate instead). */
@@ -34,7 +40,16 @@ export const SiteProfileSchema = z
     lastCompleted: z.partialRecord(z.enum(OBLIGATIONS), IsoDateSchema).default({}),
     /** Employees with exposure and the date of their last BBP training (identifiers, not names). */
     roster: z
-      .array(z.object({ employeeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be an employee identifier'), lastBbpTraining: IsoDateSchema }).strict())
+      .array(
+        z
+          .object({
+            employeeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be an employee identifier'),
+            lastBbpTraining: IsoDateSchema,
+            /** Where the employee's training reminders go (else to the site's responsible person). */
+            email: z.email('must be an email address').optional(),
+          })
+          .strict(),
+      )
       .max(5_000)
       .default([]),
     /** Seed of the drill-time variation: change it to draw a different (still reproducible) pattern. */
@@ -51,6 +66,11 @@ export interface ApplicableObligation {
   cadence: Cadence;
   rule: string;
   why: string;
+}
+
+/** The profile's explicit answer, else derived from the roles on its roster. */
+export function hasOccupationalExposure(site: SiteProfile): boolean {
+  return site.occupationalExposure ?? site.staffRoles.some((r) => CLINICAL_ROLES.has(r));
 }
 
 /** The obligations a site's profile switches on, each with its cadence and rule. */
@@ -73,7 +93,7 @@ export function applicableObligations(site: SiteProfile): ApplicableObligation[]
   if (site.extinguisherUse) {
     list.push({ obligation: 'extinguisher_training', cadence: { kind: 'annual' }, rule: '29 CFR 1910.157(g)(1)-(2)', why: 'staff expected to use extinguishers: training at hire and annually' });
   }
-  if (site.occupationalExposure) {
+  if (hasOccupationalExposure(site)) {
     list.push({ obligation: 'ecp_review', cadence: { kind: 'annual' }, rule: '29 CFR 1910.1030(c)(1)(iv)', why: 'occupational exposure: exposure control plan reviewed at least annually' });
     list.push({ obligation: 'bbp_training', cadence: { kind: 'within_days_of_last', days: 365 }, rule: '29 CFR 1910.1030(g)(2)(ii)(B)', why: 'each exposed employee: within one year of the previous training' });
   }
@@ -82,3 +102,14 @@ export function applicableObligations(site: SiteProfile): ApplicableObligation[]
   }
   return list;
 }
+
+/** How each obligation is named to people (task titles, notices, the compliance calendar). */
+export const OBLIGATION_TITLES: Record<Obligation, string> = {
+  fire_drill: 'Fire drill',
+  extinguisher_inspection: 'Monthly fire extinguisher inspection',
+  extinguisher_maintenance: 'Annual fire extinguisher maintenance',
+  extinguisher_training: 'Annual fire extinguisher training',
+  ecp_review: 'Annual exposure control plan review',
+  ep_exercise: 'Emergency preparedness exercise',
+  bbp_training: 'Annual bloodborne pathogens training',
+};

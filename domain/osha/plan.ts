@@ -50,7 +50,7 @@ function lastDayOfMonth(year: number, month: number): IsoDate {
   return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
 }
 
-function occurrencesOf(site: SiteProfile, calendar: BusinessCalendar, ob: ApplicableObligation, from: IsoDate, to: IsoDate): Occurrence[] {
+function occurrencesOf(site: SiteProfile, calendar: BusinessCalendar, ob: ApplicableObligation, from: IsoDate, to: IsoDate, anchor: IsoDate): Occurrence[] {
   const out: Occurrence[] = [];
   const fromYear = Number(from.slice(0, 4));
   const toYear = Number(to.slice(0, 4));
@@ -90,8 +90,9 @@ function occurrencesOf(site: SiteProfile, calendar: BusinessCalendar, ob: Applic
         }
       break;
     case 'annual': {
-      // At least annually: 12 months after the last completion, or now when none is on record.
-      let due = site.lastCompleted[ob.obligation] ? calendar.addMonths(site.lastCompleted[ob.obligation]!, 12) : calendar.rollForward(from);
+      // At least annually: 12 months after the last completion, or from the anchor (the day the
+      // site was registered; the plan's start for a preview) when none is on record.
+      let due = site.lastCompleted[ob.obligation] ? calendar.addMonths(site.lastCompleted[ob.obligation]!, 12) : calendar.rollForward(anchor);
       while (due <= to) {
         if (due >= from) out.push({ obligation: ob.obligation, dueDate: due, rule: ob.rule, period: due.slice(0, 4) });
         due = calendar.addMonths(due, 12);
@@ -110,11 +111,15 @@ function occurrencesOf(site: SiteProfile, calendar: BusinessCalendar, ob: Applic
   return out;
 }
 
-export function planSiteOccurrences(site: SiteProfile, from: IsoDate, to: IsoDate): { occurrences: Occurrence[] } {
+/**
+ * `anchor` fixes annual obligations with no completion on record (default: `from`); the site's
+ * schedules pass the date the site was registered, so the dates do not move with the window.
+ */
+export function planSiteOccurrences(site: SiteProfile, from: IsoDate, to: IsoDate, anchor: IsoDate = from): { occurrences: Occurrence[] } {
   if (to < from) throw new RangeError('to: must not be before from');
   const calendar = new BusinessCalendar({ timeZone: site.timeZone });
   const occurrences = applicableObligations(site)
-    .flatMap((ob) => occurrencesOf(site, calendar, ob, from, to))
+    .flatMap((ob) => occurrencesOf(site, calendar, ob, from, to, anchor))
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.obligation.localeCompare(b.obligation) || (a.shift ?? '').localeCompare(b.shift ?? ''));
   return { occurrences };
 }

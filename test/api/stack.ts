@@ -70,11 +70,14 @@ export async function startApiStack(): Promise<ApiStack> {
 
     const native = await NativeConnection.connect({ address: temporal.address });
     stoppers.push(() => native.close());
+    const connection = await Connection.connect({ address: temporal.address });
+    stoppers.push(() => connection.close());
+    const client = new Client({ connection });
     const worker: Worker = await createPracticeFlowWorker({
       connection: native,
       namespace: 'default',
       taskQueue: TASK_QUEUE,
-      activities: createActivities({ prisma: db.prisma, transport, from: 'PracticeFlow <practiceflow@clinic.example>' }),
+      activities: createActivities({ prisma: db.prisma, transport, from: 'PracticeFlow <practiceflow@clinic.example>', temporal: { client, taskQueue: TASK_QUEUE } }),
       workflowBundlePath: inject('workflowBundlePath'),
       tuning: { shutdownGraceSeconds: 1, maxCachedWorkflows: 50 },
     });
@@ -84,9 +87,6 @@ export async function startApiStack(): Promise<ApiStack> {
       await running;
     });
 
-    const connection = await Connection.connect({ address: temporal.address });
-    stoppers.push(() => connection.close());
-    const client = new Client({ connection });
     const services = createServices({
       client,
       prisma: db.prisma,

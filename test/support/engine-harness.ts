@@ -48,7 +48,7 @@ export async function startEngineHarness(opts: { afterSent?: (email: OutboundEma
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
-      activities: createActivities({ prisma: db.prisma, transport, from: MAIL_FROM, afterSent: opts.afterSent }),
+      activities: createActivities({ prisma: db.prisma, transport, from: MAIL_FROM, afterSent: opts.afterSent, temporal: { client: env.client, taskQueue: TASK_QUEUE } }),
       workflowBundlePath: inject('workflowBundlePath'),
       tuning: { shutdownGraceSeconds: 1 },
     });

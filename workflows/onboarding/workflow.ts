@@ -1,11 +1,15 @@
 // New-hire onboarding: the tasks of DOMAIN.md §1 planned from the hire's role and start date,
 // carried to completion by the task engine (reminders, escalations, audit).
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { ChangeStartDateSchema, HepBReversalSchema, OnboardingFlowInputSchema, planOnboarding, type OnboardingFlowInput } from '../../domain/onboarding';
 import type { FlowView } from '../../domain/tasks/model';
+import { startBbpCycle } from '../task-engine/activities';
 import { TaskEngine } from '../task-engine/engine';
 import { conflictFailure, notFoundFailure, parseOrThrow } from '../task-engine/failures';
 import { changeStartDateUpdate, reverseHepBDeclinationUpdate } from './definitions';
+
+/** Patch id: completing bbp_training starts the employee's yearly BBP cycle (added while onboardings ran). */
+export const PATCH_ONBOARDING_BBP_CYCLE = 'onboarding-starts-bbp-cycle';
 
 export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView> {
   const { request, practice, startedBy } = parseOrThrow(OnboardingFlowInputSchema, raw);
@@ -21,6 +25,24 @@ export async function onboardingFlow(raw: OnboardingFlowInput): Promise<FlowView
     reminders: practice.reminders,
     tasks: plan.tasks,
     startDetail: { hireId: request.hireId, role: request.role, startDate, facts: plan.facts, practice: { state: practice.state, eVerify: practice.eVerify } },
+    afterCompletion: async (task) => {
+      // The initial training starts the cycle: the next is due within 365 days of it
+      // (29 CFR 1910.1030(g)(2)(ii)(B)), and each later completion restarts it.
+      if (task.key !== 'bbp_training' || !task.completion || !patched(PATCH_ONBOARDING_BBP_CYCLE)) return;
+      const completedOn = engine.calendarInUse.dateOf(Date.parse(task.completion.at));
+      await startBbpCycle({
+        input: {
+          employeeId: request.hireId,
+          siteId: request.siteId ?? 'practice',
+          lastTraining: completedOn,
+          employeeEmail: request.email,
+          managerEmail: request.managerEmail,
+          practice: { timeZone: practice.timeZone, closureDays: practice.closureDays, observeInaugurationDay: practice.observeInaugurationDay },
+          startedBy: task.completion.by,
+        },
+        recorded: { completedOn, by: task.completion.by },
+      });
+    },
   });
   let startDateChanges = 0;
 

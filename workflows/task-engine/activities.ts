@@ -1,6 +1,6 @@
 // The activities every flow calls, with their retry policies in one place.
 import { proxyActivities } from '@temporalio/workflow';
-import type { CredentialActivities, EngineActivities } from '../../activities/contracts';
+import type { CredentialActivities, EngineActivities, OshaActivities } from '../../activities/contracts';
 import { ErrorTypes } from '../../domain/errors';
 
 /**
@@ -26,3 +26,10 @@ const RECORD = {
 
 export const { recordAudit, recordFlow } = proxyActivities<EngineActivities>(RECORD);
 export const { recordCredential } = proxyActivities<CredentialActivities>(RECORD);
+export const { recordOccurrence, recordSite } = proxyActivities<OshaActivities>(RECORD);
+
+/** Schedules and cycle starts talk to Temporal itself: retry while the frontend is unreachable. */
+export const { syncSiteSchedules, startBbpCycle, startOccurrenceFlow } = proxyActivities<OshaActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});

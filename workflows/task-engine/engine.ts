@@ -60,6 +60,14 @@ export interface EngineOptions {
   tasks: TaskSpec[];
   /** Extra facts recorded with flow.started (identifiers and rule inputs only). */
   startDetail?: Record<string, unknown>;
+  /**
+   * The Update that completes this flow's tasks, when the flow needs a richer completion record
+   * than the generic completeTask (e.g. an OSHA drill's participants and findings): the generic
+   * Update is then refused with a pointer to it.
+   */
+  completeThrough?: string;
+  /** Runs after a completion is recorded (e.g. onboarding's BBP training starts the yearly cycle). */
+  afterCompletion?: (task: TaskView) => Promise<void>;
 }
 
 interface TaskState {
@@ -286,7 +294,10 @@ export class TaskEngine {
     setHandler(checklistQuery, () => this.view());
 
     setHandler(completeTaskUpdate, (input) => this.completeTask(input), {
-      validator: (input) => void this.validateCompletion(input),
+      validator: (input) => {
+        if (this.options.completeThrough) throw conflictFailure(`this flow's tasks are completed with ${this.options.completeThrough}, which records what the rule requires`);
+        this.validateCompletion(input);
+      },
     });
     setHandler(changeDueUpdate, (input) => this.changeDue(input), {
       validator: (input) => void this.validateChangeDue(input),
@@ -317,6 +328,16 @@ export class TaskEngine {
       throw conflictFailure(`taskKey: task "${taskKey}" is already ${task.status}${task.completion ? ` (by ${task.completion.by} at ${task.completion.at})` : ''}`);
     }
     return task;
+  }
+
+  /** For flows with their own completion Update: the engine's checks (open task, late reason...). */
+  validateCompletionOf(input: CompleteTaskInput): void {
+    this.validateCompletion(input);
+  }
+
+  /** For flows with their own completion Update: records the completion as completeTask would. */
+  completeTaskAs(input: CompleteTaskInput): Promise<TaskView> {
+    return this.completeTask(input);
   }
 
   private validateCompletion(raw: CompleteTaskInput): { task: TaskState; input: CompleteTaskInput; at: number; late: boolean } {
@@ -366,6 +387,7 @@ export class TaskEngine {
         detail: { ...task.completion, dueDate: dueDateOf(task.due, this.calendar) },
       }),
     ]);
+    if (this.options.afterCompletion) await this.options.afterCompletion(this.taskView(task));
     return this.taskView(task);
   }
 
