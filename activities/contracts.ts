@@ -112,6 +112,7 @@ export interface SiteRow {
   responsibleEmail: string;
   managerEmail: string;
   workflowId: string;
+  registeredOn: string;
   schedules: string[];
 }
 

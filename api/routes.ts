@@ -3,6 +3,7 @@
 // same table, so the two cannot disagree.
 import type { z } from 'zod';
 import { auditRoutes } from './audit-routes';
+import { oshaRoutes } from './osha-routes';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../services/credential-import';
 import type { Services } from '../services/open';
 import {
@@ -85,7 +86,7 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'onboarding' | 'flows' | 'tasks' | 'credentials' | 'prior-auth' | 'appeals' | 'worklists' | 'audit' | 'system';
+  tag: 'onboarding' | 'flows' | 'tasks' | 'credentials' | 'prior-auth' | 'appeals' | 'worklists' | 'audit' | 'osha' | 'system';
   body?: z.ZodType;
   /** The body may also be a CSV file (Content-Type: text/csv), handed to the handler as `{ csv }`. */
   csvBody?: boolean;
@@ -622,4 +623,5 @@ export const routes: RouteSpec[] = [
   },
   // ---- The auditor's record (./audit-routes.ts) ------------------------------------------------
   ...auditRoutes,
+  ...oshaRoutes,
 ];

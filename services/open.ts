@@ -11,6 +11,7 @@ import { AuditService, type AuditServiceOptions } from './audit';
 import { CredentialService } from './credentials';
 import { FlowService, type FlowServiceOptions } from './flows';
 import { PriorAuthService } from './prior-auth';
+import { OshaService } from './osha';
 import { WorklistService } from './worklists';
 
 /** The services the API serves, over one Temporal client, database and practice profile. */
@@ -21,6 +22,7 @@ export interface Services {
   appeals: AppealService;
   worklists: WorklistService;
   audit: AuditService;
+  osha: OshaService;
 }
 
 /** `workflowCode`: what the auditor's replay runs histories against (default: the workflows' source). */
@@ -32,6 +34,7 @@ export function createServices(options: FlowServiceOptions & Pick<AuditServiceOp
     appeals: new AppealService(options),
     worklists: new WorklistService(options),
     audit: new AuditService(options),
+    osha: new OshaService(options),
   };
 }
 

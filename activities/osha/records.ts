@@ -53,6 +53,7 @@ export async function recordSite(prisma: PrismaClient, row: SiteRow): Promise<vo
     responsibleEmail: row.responsibleEmail,
     managerEmail: row.managerEmail,
     workflowId: row.workflowId,
+    registeredOn: asDate(row.registeredOn),
     schedules: row.schedules,
   };
   await prisma.site.upsert({ where: { siteId: row.siteId }, create: { siteId: row.siteId, ...data }, update: data });

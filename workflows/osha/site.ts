@@ -81,7 +81,7 @@ export async function oshaSiteFlow(raw: SiteFlowInput): Promise<SiteView> {
   const apply = async (actor: string, triggerNow: boolean) => {
     const sync = siteScheduleSync({ profile, contacts, practice: input.practice, registeredOn, version }, calendar.dateOf(Date.now()), triggerNow);
     schedules = sync.schedules.map((s) => s.scheduleId);
-    await recordSite({ siteId: profile.siteId, profile, version, status, responsibleEmail: contacts.responsibleEmail, managerEmail: contacts.managerEmail, workflowId: info.workflowId, schedules });
+    await recordSite({ siteId: profile.siteId, profile, version, status, responsibleEmail: contacts.responsibleEmail, managerEmail: contacts.managerEmail, workflowId: info.workflowId, registeredOn, schedules });
     const result = await syncSiteSchedules(sync);
     if (status === 'active' && hasOccupationalExposure(profile)) {
       for (const employee of profile.roster) {
@@ -157,7 +157,7 @@ export async function oshaSiteFlow(raw: SiteFlowInput): Promise<SiteView> {
       busy = true;
       try {
         status = 'retired';
-        await recordSite({ siteId: profile.siteId, profile, version, status, responsibleEmail: contacts.responsibleEmail, managerEmail: contacts.managerEmail, workflowId: info.workflowId, schedules: [] });
+        await recordSite({ siteId: profile.siteId, profile, version, status, responsibleEmail: contacts.responsibleEmail, managerEmail: contacts.managerEmail, workflowId: info.workflowId, registeredOn, schedules: [] });
         const result = await syncSiteSchedules({ siteId: profile.siteId, schedules: [], triggerNow: false });
         schedules = [];
         await recordAudit([event('site.retired', retire.by, 'retired', { siteId: profile.siteId, reason: retire.reason, schedules: result })]);
