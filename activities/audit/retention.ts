@@ -32,7 +32,19 @@ export interface RetentionRule {
 }
 
 /** Flow types whose records hold no medical or I-9 content beyond what the task rules below pick out. */
-export const DOCUMENTATION_FLOW_TYPES = ['onboarding', 'checklist', 'credential', 'prior_auth', 'appeal'] as const;
+export const DOCUMENTATION_FLOW_TYPES = [
+  'onboarding',
+  'checklist',
+  'credential',
+  'prior_auth',
+  'appeal',
+  // OSHA records: their own periods (drills 3 years by policy, sharps log 5 years after the year,
+  // 29 CFR 1904.33) are shorter than the HIPAA 6 years, so the ledger keeps them 6.
+  'osha_site',
+  'osha_occurrence',
+  'osha_sharps_log',
+  'bbp_training',
+] as const;
 
 export const SEPARATION_ACTION = 'workforce.separated';
 
@@ -56,7 +68,7 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
     description: 'Bloodborne pathogens training records',
     citation: '29 CFR 1910.1030(h)(2)(ii)',
     basis: { kind: 'after_training', years: 3 },
-    match: { flowTypes: ['onboarding'], taskKeys: ['bbp_training'] },
+    match: { flowTypes: ['onboarding', 'bbp_training'], taskKeys: ['bbp_training'] },
   },
   {
     recordClass: 'exposure_medical',
