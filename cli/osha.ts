@@ -209,7 +209,7 @@ export function formatCalendar(cal: ComplianceCalendar): string {
   // One table for the year (columns line up across months), cut into months.
   const [header, ...rows] = table(
     ['DUE', 'OBLIGATION', 'SHIFT/EMPLOYEE', 'PERIOD', 'STATE', 'FLOW'],
-    cal.entries.map((e) => [e.dueDate, e.obligation, whoOf(e), e.period, e.state.toUpperCase() === 'OVERDUE' || e.state === 'missed' ? e.state.toUpperCase() : e.state, e.flowId ?? '']),
+    cal.entries.map((e) => [e.dueDate, e.obligation, whoOf(e), e.period, e.state === 'overdue' || e.state === 'missed' ? e.state.toUpperCase() : e.state, e.flowId ?? '']),
   ).split('\n');
   let month = '';
   cal.entries.forEach((e, i) => {
