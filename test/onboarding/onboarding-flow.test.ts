@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyAuditChain } from '../../activities/audit/ledger';
+import { bbpWorkflowIdOf } from '../../domain/osha';
+import { untilQuery } from '../support/poll';
 import { onboardingWorkflowId, planOnboarding, planView, type OnboardingFlowInput, type OnboardingRequest } from '../../domain/onboarding';
 import type { onboardingFlow } from '../../workflows/onboarding/workflow';
 import type { FlowView } from '../../domain/tasks/model';
@@ -151,6 +153,9 @@ describe('medical assistant starting Monday 23 November 2026', () => {
     expect(ledger.at(-1)).toMatchObject({ action: 'flow.completed' });
     expect(await verifyAuditChain(h.prisma)).toMatchObject({ ok: true });
     expect(await h.prisma.flow.findUniqueOrThrow({ where: { workflowId: flowId } })).toMatchObject({ status: 'completed', subjectId: 'h-1042', flowType: 'onboarding' });
+    // The initial BBP training started the hire's yearly cycle: due within 365 days of it.
+    const cycle = await untilQuery(h.client.workflow.getHandle(bbpWorkflowIdOf('h-1042')), checklistQuery, (v: FlowView) => v.tasks.length === 1);
+    expect(cycle.tasks[0]).toMatchObject({ key: 'bbp_training', dueDate: mirror('2027-11-23'), assignee: { email: HIRE }, status: 'open' });
     await recordHistory(handle, 'onboardingFlow-thanksgiving-week-completed');
   });
 });
