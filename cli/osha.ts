@@ -389,7 +389,6 @@ export function registerOshaCommands(program: Command): void {
         o: { by: string; participants?: string[]; duration?: number; findings?: string; corrective?: CorrectiveAction[]; completedAt?: string; lateReason?: string; json?: boolean },
       ) => {
         const flags: Record<string, string> = {
-          flowId: '<flowId>',
           by: '--by',
           participants: '--participants',
           durationMinutes: '--duration',
