@@ -159,6 +159,8 @@ export interface OshaActivities {
   recordSite(row: SiteRow): Promise<void>;
   syncSiteSchedules(sync: SiteScheduleSync): Promise<SiteScheduleResult>;
   startBbpCycle(start: BbpCycleStart): Promise<{ workflowId: string }>;
+  /** Cancels the open occurrences of obligations a site no longer has (or of a retired site). */
+  closeOccurrences(close: { siteId: string; obligations: string[]; by: string; reason: string }): Promise<string[]>;
   /** Starts one occurrence's flow unless that id ever ran (its record stands). */
-  startOccurrenceFlow(start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open'>;
+  startOccurrenceFlow(start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open' | 'not_applicable'>;
 }

@@ -6,7 +6,7 @@ import { createEmailActivities, type EmailDeps } from './email/outbox';
 import { createFlowActivities } from './flows/projection';
 import { createCredentialActivities } from './credentials/projection';
 import { recordOccurrence, recordSite } from './osha/records';
-import { startBbpCycle, startOccurrenceFlow, syncSiteSchedules, type TemporalDeps } from './osha/schedules';
+import { closeOccurrences, startBbpCycle, startOccurrenceFlow, syncSiteSchedules, type TemporalDeps } from './osha/schedules';
 
 export type ActivityDeps = EmailDeps & {
   /** Needed by the activities that act on Temporal (OSHA schedules, BBP cycles). */
@@ -25,7 +25,8 @@ function oshaActivities(deps: ActivityDeps): OshaActivities {
     recordSite: (row) => recordSite(deps.prisma, row),
     syncSiteSchedules: (sync) => syncSiteSchedules(temporal(), sync),
     startBbpCycle: (start) => startBbpCycle(temporal(), start),
-    startOccurrenceFlow: (start) => startOccurrenceFlow(temporal(), start),
+    startOccurrenceFlow: (start) => startOccurrenceFlow(temporal(), deps.prisma, start),
+    closeOccurrences: (close) => closeOccurrences(temporal(), deps.prisma, close),
   };
 }
 

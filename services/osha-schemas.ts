@@ -66,7 +66,7 @@ export const SiteViewSchema = z.object({
   notice: z.string().optional(),
 });
 export type SiteViewResult = z.infer<typeof SiteViewSchema>;
-export const SiteListSchema = z.object({ sites: z.array(SiteViewSchema.omit({ contacts: true, obligations: true })) });
+export const SiteListSchema = z.object({ sites: z.array(SiteViewSchema.omit({ contacts: true })) });
 
 export const OccurrenceViewSchema = z.object({
   occurrenceKey: z.string(),

@@ -119,7 +119,7 @@ export class OshaService extends TemporalService {
     });
   }
 
-  async listSites(): Promise<{ sites: Omit<SiteViewResult, 'contacts' | 'obligations'>[] }> {
+  async listSites(): Promise<{ sites: Omit<SiteViewResult, 'contacts'>[] }> {
     return this.guard({ operation: 'list sites' }, async () => {
       const rows = await this.prisma.site.findMany({ orderBy: { siteId: 'asc' } });
       return { sites: rows.map((r) => this.siteRowView(r)) };
@@ -208,8 +208,12 @@ export class OshaService extends TemporalService {
         });
         return { occurrences: rows.map((r) => occurrenceView(r, today)) };
       }
+      // BBP training is never upcoming: each employee's cycle is open from the last training on.
+      if (q.employeeId || q.obligation === 'bbp_training') return { occurrences: [] };
       const to = new BusinessCalendar({ timeZone: this.practice.timeZone }).addCalendarDays(today, q.withinDays);
-      const known = new Set((await this.prisma.safetyOccurrence.findMany({ where: { ...where, dueDate: { gte: asDate(today) } }, select: { occurrenceKey: true } })).map((r) => r.occurrenceKey));
+      const known = new Set(
+        (await this.prisma.safetyOccurrence.findMany({ where: { siteId: q.siteId, dueDate: { gte: asDate(today) } }, select: { occurrenceKey: true } })).map((r) => r.occurrenceKey),
+      );
       const upcoming: OccurrenceView[] = [];
       for (const { profile, anchor } of await this.sitesFor(q.siteId)) {
         for (const occ of planSiteOccurrences(profile, today, to, anchor).occurrences) {
@@ -274,10 +278,10 @@ export class OshaService extends TemporalService {
       const input = parseInput(SharpsInjuryBodySchema, body);
       const by = actor ?? input.by;
       if (!by) throw invalid([{ path: 'by', message: `is required (or the ${ACTOR_HEADER} header): who records the entry` }]);
-      const today = this.today();
-      if (input.occurredOn > today) throw invalid([{ path: 'occurredOn', message: 'must not be in the future' }]);
-      const site = await this.prisma.site.findUnique({ where: { siteId: input.siteId }, select: { siteId: true } });
+      const site = await this.prisma.site.findUnique({ where: { siteId: input.siteId }, select: { profile: true } });
       if (!site) throw notFound(`siteId: no site "${input.siteId}"`);
+      // "Today" where the injury happened: the site's time zone.
+      if (input.occurredOn > this.today(SiteProfileSchema.parse(site.profile).timeZone)) throw invalid([{ path: 'occurredOn', message: 'must not be in the future' }]);
       const existing = await this.prisma.sharpsInjury.findUnique({ where: { caseId: input.caseId } });
       if (existing) throw conflict(`caseId: case ${input.caseId} is already in the sharps injury log (recorded ${existing.recordedAt.toISOString()} by ${existing.recordedBy})`);
       const recordedAt = new Date();

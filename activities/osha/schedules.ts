@@ -2,9 +2,10 @@
 // site's time zone) and the start of an employee's BBP cycle. Both are idempotent: the schedule
 // set converges on what the site workflow asks for, and the cycle is signal-with-start on an id
 // derived from the employee.
-import { MONTHS, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type CalendarSpec, type Client, type ScheduleOptionsStartWorkflowAction, type Workflow } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { bbpWorkflowIdOf, OBLIGATIONS, scheduleIdOf, type ScheduledObligation } from '../../domain/osha';
+import { MONTHS, WorkflowUpdateFailedError, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type CalendarSpec, type Client, type ScheduleOptionsStartWorkflowAction, type Workflow } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { applicableObligations, bbpWorkflowIdOf, OBLIGATIONS, scheduleIdOf, SiteProfileSchema, type Obligation, type ScheduledObligation } from '../../domain/osha';
+import type { PrismaClient } from '../../generated/prisma/client';
 import type { BbpCycleStart, SiteScheduleResult, SiteScheduleSync } from '../contracts';
 
 export interface TemporalDeps {
@@ -102,7 +103,11 @@ export async function startBbpCycle(deps: TemporalDeps, start: BbpCycleStart): P
   return { workflowId };
 }
 
-export async function startOccurrenceFlow(deps: TemporalDeps, start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open'> {
+export async function startOccurrenceFlow(deps: TemporalDeps, prisma: PrismaClient, start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open' | 'not_applicable'> {
+  // A firing already in flight when the site was retired or the obligation dropped opens nothing.
+  const { siteId, occurrence } = start.input as { siteId: string; occurrence: { obligation: Obligation } };
+  const site = await prisma.site.findUnique({ where: { siteId }, select: { status: true, profile: true } });
+  if (site && (site.status !== 'active' || !applicableObligations(SiteProfileSchema.parse(site.profile)).some((o) => o.obligation === occurrence.obligation))) return 'not_applicable';
   try {
     await deps.client.workflow.start(OCCURRENCE_WORKFLOW_TYPE, {
       workflowId: start.workflowId,
@@ -116,4 +121,23 @@ export async function startOccurrenceFlow(deps: TemporalDeps, start: { workflowI
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already_open';
     throw err;
   }
+}
+
+/**
+ * Cancels the open occurrences of obligations that no longer apply (through each flow's own
+ * audited cancelFlow Update), so nobody is reminded of a drill or inspection the site no longer
+ * owes. One that has just closed is left as it is.
+ */
+export async function closeOccurrences(deps: TemporalDeps, prisma: PrismaClient, close: { siteId: string; obligations: string[]; by: string; reason: string }): Promise<string[]> {
+  const open = await prisma.safetyOccurrence.findMany({ where: { siteId: close.siteId, status: 'open', obligation: { in: close.obligations } }, select: { occurrenceKey: true, workflowId: true } });
+  const cancelled: string[] = [];
+  for (const occ of open) {
+    try {
+      await deps.client.workflow.getHandle(occ.workflowId).executeUpdate('cancelFlow', { args: [{ by: close.by, reason: close.reason }] });
+      cancelled.push(occ.occurrenceKey);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError)) throw err;
+    }
+  }
+  return cancelled;
 }

@@ -145,6 +145,12 @@ describe('an ambulatory site registered through the API', () => {
     const entry = await stack.prisma.auditEntry.findFirst({ where: { action: 'site.profile_changed', workflowId: 'osha-site-main' } });
     expect(entry!.actor).toBe(MANAGER);
     expect(entry!.detail).toMatchObject({ fromVersion: 1, toVersion: 2, obligationsRemoved: ['extinguisher_training'], obligationsAdded: [], changedFields: ['shifts', 'extinguisherUse'] });
+    // The training opened at registration no longer applies: it is cancelled, not left reminding.
+    const dropped = await eventually(async () => {
+      const r = await stack.prisma.safetyOccurrence.findFirst({ where: { siteId: 'main', obligation: 'extinguisher_training' } });
+      return r?.status === 'cancelled' && r;
+    }, 'the dropped training cancelled');
+    expect((entry!.detail as any).occurrencesCancelled).toEqual([dropped.occurrenceKey]);
     const same = await post('/api/osha/sites/main/profile', { profile: changed, by: MANAGER, reason: 'again' });
     expect(same.status).toBe(409);
     await recordHistory(stack.client.workflow.getHandle('osha-site-main'), 'oshaSiteFlow-registered-profile-changed');
@@ -187,10 +193,14 @@ describe('a business occupancy with no exposure roles', () => {
     expect(await stack.prisma.safetyOccurrence.count({ where: { employeeId: 'b-1' } })).toBe(0);
     const dup = await post('/api/osha/sites', { profile: annex, contacts }, { 'X-PracticeFlow-Actor': MANAGER });
     expect(dup.status).toBe(409);
+    await eventually(async () => (await stack.prisma.safetyOccurrence.count({ where: { siteId: 'annex', status: 'open' } })) > 0, 'the annex occurrences in their notice window');
     const retired = await post('/api/osha/sites/annex/retire', { by: MANAGER, reason: 'lease ended' });
     expect(retired.status).toBe(200);
     expect(retired.json.status).toBe('retired');
     for (const id of res.json.schedules) expect(await scheduleExists(id)).toBe(false);
+    // Its open occurrences are cancelled with the reason, not left reminding.
+    await eventually(async () => (await stack.prisma.safetyOccurrence.count({ where: { siteId: 'annex', status: 'open' } })) === 0, 'the annex occurrences cancelled');
+    expect(await stack.prisma.safetyOccurrence.count({ where: { siteId: 'annex', status: 'cancelled' } })).toBeGreaterThan(0);
   }, 60_000);
 
   it('refuses a bad profile naming the field, and registers nothing', async () => {

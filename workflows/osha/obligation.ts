@@ -40,7 +40,8 @@ export async function oshaObligationFlow(raw: ObligationFlowInput): Promise<{ op
       startedBy: `system:schedule:${input.scheduleId}`,
     };
     const outcome = await startOccurrenceFlow({ workflowId: occurrenceWorkflowIdOf(occ.key), input: child });
-    (outcome === 'started' ? opened : alreadyOpen).push(occ.key);
+    if (outcome === 'started') opened.push(occ.key);
+    else if (outcome === 'already_open') alreadyOpen.push(occ.key);
   }
   return { opened, alreadyOpen };
 }

@@ -22,7 +22,7 @@ import {
 } from '../../domain/osha';
 import { PracticeCalendarSchema } from '../../domain/practice/calendar-settings';
 import { ActorSchema } from '../../domain/tasks/model';
-import { recordAudit, recordSite, startBbpCycle, syncSiteSchedules } from '../task-engine/activities';
+import { closeOccurrences, recordAudit, recordSite, startBbpCycle, syncSiteSchedules } from '../task-engine/activities';
 import { conflictFailure, parseOrThrow, validationFailure } from '../task-engine/failures';
 import { changeSiteProfileUpdate, retireSiteUpdate, siteQuery, type SiteView } from './definitions';
 import { siteScheduleSync } from './site-schedules';
@@ -117,6 +117,10 @@ export async function oshaSiteFlow(raw: SiteFlowInput): Promise<SiteView> {
         changesThisRun += 1;
         const after = applicableObligations(profile).map((o) => o.obligation);
         const result = await apply(change.by, true);
+        // Occurrences of obligations the site no longer has stop reminding (BBP cycles follow
+        // each employee, not the site, and stay).
+        const removed = before.obligations.filter((o) => !after.includes(o) && o !== 'bbp_training');
+        const cancelled = removed.length > 0 ? await closeOccurrences({ siteId: profile.siteId, obligations: removed, by: change.by, reason: `no longer applies to site ${profile.siteId}: ${change.reason}` }) : [];
         const changedFields = (Object.keys(change.profile) as (keyof SiteProfile)[]).filter((k) => JSON.stringify(before.profile[k]) !== JSON.stringify(change.profile[k]));
         await recordAudit([
           event('site.profile_changed', change.by, String(version), {
@@ -129,6 +133,7 @@ export async function oshaSiteFlow(raw: SiteFlowInput): Promise<SiteView> {
             obligationsAdded: after.filter((o) => !before.obligations.includes(o)),
             obligationsRemoved: before.obligations.filter((o) => !after.includes(o)),
             schedules: result,
+            occurrencesCancelled: cancelled,
             previousProfile: before.profile,
           }),
         ]);
@@ -160,7 +165,8 @@ export async function oshaSiteFlow(raw: SiteFlowInput): Promise<SiteView> {
         await recordSite({ siteId: profile.siteId, profile, version, status, responsibleEmail: contacts.responsibleEmail, managerEmail: contacts.managerEmail, workflowId: info.workflowId, registeredOn, schedules: [] });
         const result = await syncSiteSchedules({ siteId: profile.siteId, schedules: [], triggerNow: false });
         schedules = [];
-        await recordAudit([event('site.retired', retire.by, 'retired', { siteId: profile.siteId, reason: retire.reason, schedules: result })]);
+        const cancelled = await closeOccurrences({ siteId: profile.siteId, obligations: scheduledObligations(profile), by: retire.by, reason: `site ${profile.siteId} retired: ${retire.reason}` });
+        await recordAudit([event('site.retired', retire.by, 'retired', { siteId: profile.siteId, reason: retire.reason, schedules: result, occurrencesCancelled: cancelled })]);
         return view();
       } finally {
         busy = false;

@@ -29,7 +29,7 @@ export const { recordCredential } = proxyActivities<CredentialActivities>(RECORD
 export const { recordOccurrence, recordSite } = proxyActivities<OshaActivities>(RECORD);
 
 /** Schedules and cycle starts talk to Temporal itself: retry while the frontend is unreachable. */
-export const { syncSiteSchedules, startBbpCycle, startOccurrenceFlow } = proxyActivities<OshaActivities>({
+export const { syncSiteSchedules, startBbpCycle, startOccurrenceFlow, closeOccurrences } = proxyActivities<OshaActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
