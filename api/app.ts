@@ -1,6 +1,8 @@
 // The JSON API: a Hono app over the FlowService and the CredentialService. Routes come from ./routes.ts; errors are turned
 // into responses in ONE place (onError below):
 //   400 ValidationError  bad input, malformed JSON, a body that is not an object
+//   401 Unauthorized     nobody signed in, a bad or revoked token, a session ended by inactivity
+//   403 Forbidden        the role may not (an auditor's write), or the request names another actor
 //   404 NotFound         unknown flow, task, credential or route
 //   409 Conflict         completing a completed task, a duplicate start, changing a closed flow or a retired credential
 //   503 Unavailable      Temporal or the database cannot be reached
@@ -10,11 +12,15 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldProblem } from '../domain/errors';
 import { invalid, ServiceError, type ServiceErrorType } from '../services/errors';
+import { actorFor, authorize, checkStaffTarget, staffView } from './access';
+import { authenticate, requestAuth, type ApiAuthOptions, type AppEnv } from './auth';
 import { openApiDocument } from './openapi';
 import { ACTOR_HEADER, routes, type ApiServices, type RouteSpec } from './routes';
 
 const STATUS: Record<ServiceErrorType, ContentfulStatusCode> = {
   ValidationError: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
   NotFound: 404,
   Conflict: 409,
   Unavailable: 503,
@@ -25,6 +31,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface ApiAppOptions {
   /** Where unexpected errors are reported (never to the client). Default console.error. */
   logError?: (err: unknown, where: string) => void;
+  /**
+   * Sign-in and roles (./auth.ts, ./access.ts). Every HTTP server has it (api/server.ts requires
+   * it); without it the app trusts its caller, for in-process use by code that already holds the
+   * database credentials (the CLI's database mode, tests).
+   */
+  auth?: ApiAuthOptions;
 }
 
 type ErrorBody = { error: { type: ServiceErrorType | 'Internal'; message: string; problems: FieldProblem[] } };
@@ -32,7 +44,7 @@ type ErrorBody = { error: { type: ServiceErrorType | 'Internal'; message: string
 const errorBody = (type: ErrorBody['error']['type'], message: string, problems: FieldProblem[] = []): ErrorBody => ({ error: { type, message, problems } });
 
 /** The request body as JSON: malformed JSON and non-objects are ValidationErrors at `(body)`. */
-async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (text.trim() === '') throw invalid([{ path: '(body)', message: 'is required: send a JSON object (Content-Type: application/json)' }]);
   let value: unknown;
@@ -48,13 +60,13 @@ async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
 }
 
 /** A CSV upload: the body as text, for a route that takes one (`csvBody`). */
-function isCsv(c: Context): boolean {
+function isCsv(c: Context<AppEnv>): boolean {
   return /^text\/csv\b/i.test(c.req.header('content-type') ?? '');
 }
 
-export function createApiApp(services: ApiServices, options: ApiAppOptions = {}): Hono {
+export function createApiApp(services: ApiServices, options: ApiAppOptions = {}): Hono<AppEnv> {
   const logError = options.logError ?? ((err, where) => console.error(`PracticeFlow API: unexpected error in ${where}:`, err));
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
 
   app.use(
     '/api/*',
@@ -64,10 +76,21 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
     }),
   );
 
+  if (options.auth) app.use('/api/*', authenticate(services.users, options.auth));
+
   const document = openApiDocument();
   app.get('/api/openapi.json', (c) => c.json(document));
 
-  for (const route of routes) register(app, services, route);
+  for (const route of routes) register(app, services, route, options.auth);
+
+  // The calendar feed: its own token in the URL is the credential (calendar apps send no other),
+  // read-only, revocable (POST /api/me/calendar-feed/revoke). An unknown or revoked token is a 404.
+  app.get('/calendar/:file', async (c) => {
+    const match = /^([A-Za-z0-9_-]{16,200})\.ics$/.exec(c.req.param('file'));
+    const owner = match ? await services.users.feedOwner(match[1]!) : undefined;
+    if (!owner) return c.json(errorBody('NotFound', 'no such calendar feed (it may have been revoked)'), 404);
+    return c.body(await services.calendar.feed(owner.email), 200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, no-store' });
+  });
 
   app.notFound((c) => c.json(errorBody('NotFound', `no route ${c.req.method} ${c.req.path} (see GET /api/openapi.json)`), 404));
 
@@ -80,14 +103,22 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
   return app;
 }
 
-function register(app: Hono, services: ApiServices, route: RouteSpec): void {
+function register(app: Hono<AppEnv>, services: ApiServices, route: RouteSpec, authOptions: ApiAuthOptions | undefined): void {
   app[route.method](route.path, async (c) => {
-    const result = await route.handle(services, {
-      params: c.req.param() as Record<string, string>,
-      query: c.req.query(),
-      body: route.csvBody && isCsv(c) ? { csv: await c.req.text() } : route.body ? await readJsonObject(c) : undefined,
-      actor: route.actorHeader ? c.req.header(ACTOR_HEADER) : undefined,
-    });
+    const params = c.req.param() as Record<string, string>;
+    const auth = authOptions ? requestAuth(c, services.users, authOptions) : undefined;
+    const user = auth?.user;
+    // Roles before reading the body: a refused caller learns nothing about their input.
+    if (auth) authorize(route, user, c.get('auth').problem);
+    const body = route.csvBody && isCsv(c) ? { csv: await c.req.text() } : route.body ? await readJsonObject(c) : undefined;
+    let actor = route.actorHeader ? c.req.header(ACTOR_HEADER) : undefined;
+    if (user) {
+      const signedIn = actorFor(user, actor, body);
+      if (route.actorHeader) actor = signedIn;
+      await checkStaffTarget(route, services, user, params);
+    }
+    const raw = await route.handle(services, { params, query: c.req.query(), body, actor, auth });
+    const result = user ? staffView(route, user, raw) : raw;
     return c.json(result as object, route.statusOf?.(result) ?? route.result.status);
   });
 }

@@ -1,6 +1,7 @@
-// The auditor's routes (joined to the route table in ./routes.ts). Every one needs the
-// X-PracticeFlow-Actor header (who reads, until sign-in exists) and is recorded in the ledger's
-// access log; a request without it is a 400.
+// The auditor's routes (joined to the route table in ./routes.ts). Every read is recorded in the
+// ledger's access log under who reads: the signed-in user (the X-PracticeFlow-Actor header may
+// only name them), or, in the CLI's database mode, the header (required there; 400 without it).
+// verify-export and replay are POSTs that change nothing: auditors may call them.
 import {
   AccessLogSchema,
   ArchiveResultSchema,
@@ -30,7 +31,7 @@ import {
 } from '../services/audit-schemas';
 import type { RouteSpec } from './routes';
 
-const WHO = 'The X-PracticeFlow-Actor header (required) names who reads; the read is recorded in the audit ledger (45 CFR 164.312(b)).';
+const WHO = 'The read is recorded in the audit ledger under the signed-in user (45 CFR 164.312(b)); the X-PracticeFlow-Actor header, when sent, must name them.';
 const EXPORT_NOTE = 'format=json answers the export document itself; csv and html answer `{ format, contentType, filename, content, digest, chain }`. Every entry carries its seq, prevHash and hash, and the export the chain head, so it can be checked later (POST /api/audit/verify-export).';
 
 export const auditRoutes: RouteSpec[] = [
@@ -50,6 +51,7 @@ export const auditRoutes: RouteSpec[] = [
     method: 'post',
     path: '/api/audit/verify-export',
     operationId: 'auditVerifyExport',
+    access: 'read',
     summary: 'Check an export (the text of a JSON or CSV export) against the database',
     description: `Each entry's hash is recomputed from the exported content, compared with the database entry at the same seq, and the chain head the export quotes must still be in the chain. ${WHO}`,
     tag: 'audit',
@@ -112,6 +114,7 @@ export const auditRoutes: RouteSpec[] = [
     method: 'post',
     path: '/api/audit/flows/:flowId/replay',
     operationId: 'auditReplay',
+    access: 'read',
     summary: "Replay the flow's recorded history against the current workflow code (ok, or the DeterminismViolationError)",
     description: `From Temporal, or the archived copy. ${WHO}`,
     tag: 'audit',

@@ -2,6 +2,7 @@
 // next to its worker). Needs DATABASE_URL and TEMPORAL_ADDRESS; stops cleanly on SIGINT/SIGTERM.
 import { loadConfigOrExit } from '../config/env';
 import { openServices } from '../services/open';
+import { authOptionsFromConfig } from './auth';
 import { startApiServer } from './server';
 
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const opened = openServices(config, { databaseUrl: config.DATABASE_URL!, temporalAddress: config.TEMPORAL_ADDRESS });
   let api;
   try {
-    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services });
+    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services, auth: authOptionsFromConfig(config) });
   } catch (err) {
     await opened.close();
     throw err;

@@ -21,6 +21,8 @@ const PARAM_DESCRIPTIONS: Record<string, string> = {
 };
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
+  401: 'Nobody is signed in, the API token is not valid, or the session ended (inactivity, sign-out)',
+  403: "The signed-in user's role may not do this",
   400: 'Bad input: malformed JSON, a body that is not an object, or fields that fail validation (each named in `problems`)',
   404: 'Unknown flow or task',
   409: 'Conflicts with the current state: task already completed, hire already started, flow closed',
@@ -46,14 +48,14 @@ function operation(route: RouteSpec): JsonSchema {
       name: ACTOR_HEADER,
       in: 'header',
       required: false,
-      description: 'Who is acting (an email or user id), recorded in the flow and the audit ledger. Until sign-in exists.',
+      description: 'Who is acting, recorded in the flow and the audit ledger: when sent, it must name the signed-in user (403 otherwise); absent, the signed-in user is the actor.',
       schema: { type: 'string', minLength: 3, maxLength: 200 },
     });
   }
   const errorResponses = Object.fromEntries(
     [400, ...route.errors, 503].map((status) => [
       String(status),
-      { description: route.errorDescriptions?.[status as 400 | 404 | 409] ?? ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      { description: route.errorDescriptions?.[status as 400 | 401 | 403 | 404 | 409] ?? ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     ]),
   );
   const content: JsonSchema = {};
@@ -64,6 +66,8 @@ function operation(route: RouteSpec): JsonSchema {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
+    // Health and sign-in need no credentials.
+    ...(route.access === 'public' ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content } } : {}),
     responses: {
@@ -87,7 +91,8 @@ export function openApiDocument(): JsonSchema {
       version: '0.1.0',
       description:
         'Start and steer compliance flows (new-hire onboarding, provider credentials). JSON, and CSV for credential import. Every error is `{ "error": { "type", "message", "problems": [{ "path", "message" }] } }`. ' +
-        'No sign-in yet: bind it to a trusted network (API_HOST defaults to 127.0.0.1).',
+        'Every route but health, this document and sign-in needs a signed-in user: `Authorization: Bearer <API token>` or the session cookie from POST /api/session ' +
+        '(401 without; 403 when the role may not: auditors read only, staff reach only their own tasks, users and tokens are for admins). Every change is recorded under the signed-in user.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [
@@ -100,9 +105,17 @@ export function openApiDocument(): JsonSchema {
       { name: 'worklists', description: 'Billing worklists and payer metrics' },
       { name: 'audit', description: "The auditor's record: timelines, queries, exports, verification, replay, retention" },
       { name: 'osha', description: 'OSHA and fire safety: sites, schedules, drills, inspections, trainings, the sharps injury log' },
+      { name: 'auth', description: 'Sign-in, users, API tokens, your calendar feed' },
       { name: 'system', description: 'Health and this document' },
     ],
     paths,
-    components: { schemas: { Error: jsonSchema(ErrorBodySchema, 'output') } },
+    components: {
+      schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (POST /api/tokens, `practiceflow token create`)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'practiceflow_session', description: 'The signed session cookie from POST /api/session' },
+      },
+    },
+    security: [{ bearer: [] }, { session: [] }],
   };
 }

@@ -3,9 +3,11 @@
 // same table, so the two cannot disagree.
 import type { z } from 'zod';
 import { auditRoutes } from './audit-routes';
+import { authRoutes } from './auth-routes';
 import { oshaRoutes } from './osha-routes';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../services/credential-import';
 import type { Services } from '../services/open';
+import type { AuthUser } from '../services/users';
 import {
   AddCredentialBodySchema,
   AddCredentialResultSchema,
@@ -66,18 +68,47 @@ import {
   WorklistQuerySchema,
 } from '../services/schemas';
 
-/** Who is asking, until sign-in exists: recorded as the flow's `startedBy` on start. */
+/**
+ * Who is acting: recorded as the flow's `startedBy` on start and as the reader of the audit record.
+ * When someone is signed in it may only name them (absent, it is them): see api/access.ts.
+ */
 export const ACTOR_HEADER = 'X-PracticeFlow-Actor';
 
 /** The services the routes call (services/open.ts builds them). */
 export type ApiServices = Services;
+
+/** The request's sign-in, when the app authenticates (api/auth.ts); absent in-process (the CLI's database mode). */
+export interface RequestAuth {
+  /** Who is signed in; undefined on public routes for anonymous callers. */
+  user: AuthUser | undefined;
+  /** Minutes of inactivity that end a session (45 CFR 164.312(a)(2)(iii)). */
+  idleMinutes: number;
+  /** Where this API is reached from outside, e.g. https://practiceflow.clinic.example (for feed URLs). */
+  publicUrl: string;
+  /** Sets the signed session cookie (sign-in). */
+  startSession(sessionToken: string): Promise<void>;
+  /** Ends the request's session, if it has one, and clears the cookie. */
+  endSession(): Promise<boolean>;
+}
 
 export interface RouteInput {
   params: Record<string, string>;
   query: Record<string, string>;
   body: unknown;
   actor?: string;
+  auth?: RequestAuth;
 }
+
+/**
+ * Who may call a route (enforced in one place, api/access.ts):
+ *   public  anyone, also anonymous (health, sign-in)
+ *   self    anyone signed in, about themselves (me, sign-out, calendar feed)
+ *   read    admin, manager, auditor (default for GET, and for POSTs without side effects)
+ *   write   admin, manager (default for POST)
+ *   admin   admin only (users and API tokens)
+ * Staff reach only routes marked `staff`, and there only what is assigned to them.
+ */
+export type RouteAccess = 'public' | 'self' | 'read' | 'write' | 'admin';
 
 export interface RouteSpec {
   method: 'get' | 'post';
@@ -86,7 +117,11 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'onboarding' | 'flows' | 'tasks' | 'credentials' | 'prior-auth' | 'appeals' | 'worklists' | 'audit' | 'osha' | 'system';
+  tag: 'onboarding' | 'flows' | 'tasks' | 'credentials' | 'prior-auth' | 'appeals' | 'worklists' | 'audit' | 'osha' | 'auth' | 'system';
+  /** Default: read for GET, write for POST. */
+  access?: RouteAccess;
+  /** Staff may call it for what is assigned to them: a flow with a task of theirs, their own task. */
+  staff?: 'own-flow' | 'own-task' | 'own-occurrence';
   body?: z.ZodType;
   /** The body may also be a CSV file (Content-Type: text/csv), handed to the handler as `{ csv }`. */
   csvBody?: boolean;
@@ -97,9 +132,9 @@ export interface RouteSpec {
   /** A status other than result.status that depends on the result (health: 503 when not ok). */
   statusOf?: (result: unknown) => 200 | 201 | 503;
   /** Error statuses this route can answer besides 400 (bad input) and 503. */
-  errors: (404 | 409)[];
+  errors: (401 | 403 | 404 | 409)[];
   /** What this route's error statuses mean, where the general wording (flows and tasks) does not fit. */
-  errorDescriptions?: Partial<Record<400 | 404 | 409, string>>;
+  errorDescriptions?: Partial<Record<400 | 401 | 403 | 404 | 409, string>>;
   handle(services: ApiServices, input: RouteInput): Promise<unknown>;
 }
 
@@ -112,6 +147,7 @@ export const routes: RouteSpec[] = [
     tag: 'system',
     result: { status: 200, schema: HealthSchema, description: 'Both answer (503 with the same body when one does not)' },
     statusOf: (result) => ((result as Health).ok ? 200 : 503),
+    access: 'public',
     errors: [],
     handle: ({ flows }) => flows.health(),
   },
@@ -119,6 +155,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/onboarding/plan',
     operationId: 'planOnboarding',
+    access: 'read',
     summary: 'Preview the tasks and due dates onboarding would create for a hire (no side effects)',
     tag: 'onboarding',
     body: StartOnboardingBodySchema,
@@ -156,6 +193,7 @@ export const routes: RouteSpec[] = [
     method: 'get',
     path: '/api/flows/:flowId',
     operationId: 'getFlow',
+    staff: 'own-flow',
     summary: "A flow's checklist (due dates, status, who did what) and recent audit history",
     description: 'When Temporal no longer has the flow, `source` is `ledger` and the checklist is rebuilt from the audit ledger.',
     tag: 'flows',
@@ -167,6 +205,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/flows/:flowId/tasks/:taskKey/complete',
     operationId: 'completeTask',
+    staff: 'own-task',
     summary: 'Complete a task (a late completion needs lateReason)',
     tag: 'tasks',
     body: CompleteTaskBodySchema,
@@ -234,6 +273,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/credentials/plan',
     operationId: 'planCredential',
+    access: 'read',
     summary: "Preview a credential's due date, reminder dates, lapse day and renewal window (no side effects)",
     tag: 'credentials',
     body: AddCredentialBodySchema,
@@ -362,6 +402,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/prior-auth/plan',
     operationId: 'planPriorAuth',
+    access: 'read',
     summary: "The payer's decision deadline for a submission: { payer, urgency, submittedAt } (no side effects)",
     description: 'From the effective-dated decision clocks (CMS-0057-F, 42 CFR 422.568/422.572, 438.210, 419.82, ERISA), in the practice time zone.',
     tag: 'prior-auth',
@@ -472,6 +513,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/claims/timely-filing/plan',
     operationId: 'planTimelyFiling',
+    access: 'read',
     summary: 'Medicare FFS timely filing of a claim: the last day it may be received, and whether a submission time makes it',
     description: '12 months from the date of service (29 February to 28 February); a last day on a weekend or holiday moves to the next business day; an electronic claim received after 6 p.m. Eastern, on a weekend or holiday counts as received the next business day (42 CFR 424.44; Pub. 100-04 ch.1 §70).',
     tag: 'appeals',
@@ -485,6 +527,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/appeals/plan',
     operationId: 'planAppeal',
+    access: 'read',
     summary: 'The filing deadline and rule of one appeal level, or why the denial cannot be appealed (no side effects)',
     description: 'A CO-29 (timely filing) denial answers `appealable: false` with the reason and rule. For a Medicare ALJ request, `amountInControversy` shows the year\'s threshold and whether it is met.',
     tag: 'appeals',
@@ -624,4 +667,6 @@ export const routes: RouteSpec[] = [
   // ---- The auditor's record (./audit-routes.ts) ------------------------------------------------
   ...auditRoutes,
   ...oshaRoutes,
+  // ---- Sign-in, users, API tokens, calendar feed (./auth-routes.ts) -----------------------------
+  ...authRoutes,
 ];

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApiApp, type ApiAppOptions } from './app';
+import type { ApiAuthOptions } from './auth';
 import type { ApiServices } from './routes';
 
 export interface ApiServerOptions extends ApiAppOptions {
@@ -10,6 +11,8 @@ export interface ApiServerOptions extends ApiAppOptions {
   /** 0 picks a free port. */
   port: number;
   services: ApiServices;
+  /** Sign-in is not optional over HTTP: every server authenticates (api/auth.ts). */
+  auth: ApiAuthOptions;
   /** How long stop() lets requests in flight finish before closing their connections. Default 5 s. */
   stopGraceMs?: number;
 }

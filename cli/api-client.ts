@@ -1,7 +1,11 @@
-// The CLI's way to the PracticeFlow API: plain fetch, JSON in and out. The API's error body
-// ({ error: { type, message, problems } }) becomes an ApiError; a connection failure says which
-// address was tried and how to point the CLI elsewhere (PRACTICEFLOW_API_URL).
-import type { Config } from '../config/env';
+// The CLI's way to the PracticeFlow API: plain fetch, JSON in and out, signed in with an API
+// token (Authorization: Bearer; PRACTICEFLOW_TOKEN, else the first admin's token `npm start`
+// left in the data folder). The API's error body ({ error: { type, message, problems } }) becomes
+// an ApiError (401 and 403 say what to do about them); a connection failure says which address
+// was tried and how to point the CLI elsewhere (PRACTICEFLOW_API_URL).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ADMIN_TOKEN_FILE, type Config } from '../config/env';
 import type { FieldProblem } from '../domain/errors';
 
 /** An error the CLI prints as `error: <message>` plus one line per problem; never a stack trace. */
@@ -44,13 +48,38 @@ export function apiBaseUrl(config: Config): string {
   return `http://${host}:${config.API_PORT}`;
 }
 
+/** PRACTICEFLOW_TOKEN, else the token the first `npm start` wrote into the data folder, else none. */
+export function apiToken(config: Config): string | undefined {
+  if (config.PRACTICEFLOW_TOKEN) return config.PRACTICEFLOW_TOKEN;
+  try {
+    return readFileSync(resolve(config.PRACTICEFLOW_DATA_DIR, ADMIN_TOKEN_FILE), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Authorization header for a token. */
+export const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** The API's error as the CLI says it: 401 and 403 with what to do about them. */
+export function apiError(status: number, type: string, message: string, problems: FieldProblem[], token: string | undefined): ApiError {
+  if (status === 401) {
+    const fix = token
+      ? 'PRACTICEFLOW_TOKEN is not accepted (unknown, revoked, or its user is disabled): ask an admin for a new one (`practiceflow token create`)'
+      : 'set PRACTICEFLOW_TOKEN to an API token: an admin creates one with `practiceflow token create --name <what for>`, and `practiceflow user create ... --token-name cli` makes the first admin with one';
+    return new ApiError(status, type, `not signed in: ${message}. ${fix}.`, problems);
+  }
+  if (status === 403) return new ApiError(status, type, `not allowed: ${message}`, problems);
+  return new ApiError(status, type, message, problems);
+}
+
 export interface ApiClient {
   readonly baseUrl: string;
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
   post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
 }
 
-export function createApiClient(baseUrl: string, opts: { timeoutMs?: number } = {}): ApiClient {
+export function createApiClient(baseUrl: string, opts: { timeoutMs?: number; token?: string } = {}): ApiClient {
   const timeoutMs = opts.timeoutMs ?? 60_000;
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -59,7 +88,7 @@ export function createApiClient(baseUrl: string, opts: { timeoutMs?: number } = 
     try {
       response = await fetch(url, {
         method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...bearer(opts.token), ...headers },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -77,7 +106,7 @@ export function createApiClient(baseUrl: string, opts: { timeoutMs?: number } = 
     const error = (json as { error?: { type?: unknown; message?: unknown; problems?: unknown } } | undefined)?.error;
     if (error && typeof error.message === 'string') {
       const problems = Array.isArray(error.problems) ? (error.problems as FieldProblem[]) : [];
-      throw new ApiError(response.status, typeof error.type === 'string' ? error.type : 'Error', error.message, problems);
+      throw apiError(response.status, typeof error.type === 'string' ? error.type : 'Error', error.message, problems, opts.token);
     }
     throw new CliError(
       `${method} ${url} answered ${response.status} ${response.statusText} without PracticeFlow's JSON: is PRACTICEFLOW_API_URL (now ${baseUrl}) the PracticeFlow API?`,

@@ -16,7 +16,7 @@ import type { HistoryResult } from '../services/audit';
 import type { AccessLog, AuditFlows, Completions, LateReport, Overdue, Timeline } from '../services/audit-schemas';
 import { openServices } from '../services/open';
 import { WORKFLOWS_ENTRY } from '../worker/create-worker';
-import { ApiError, apiBaseUrl, CliError, UsageError } from './api-client';
+import { apiBaseUrl, apiError, apiToken, bearer, CliError, UsageError } from './api-client';
 import { table } from './format';
 import { readTextInput } from './input';
 import { positiveInt, withFlagNames } from './options';
@@ -32,10 +32,12 @@ interface Backend {
 function backend(config: Config, actor: string): Backend {
   const headers = { [ACTOR_HEADER]: actor };
   if (!config.DATABASE_URL) {
+    const token = apiToken(config);
+    Object.assign(headers, bearer(token));
     const base = apiBaseUrl(config);
     return {
-      get: <T>(path: string, query: Record<string, string | number | undefined> = {}) => request<T>(base, 'GET', path, query, undefined, headers),
-      post: <T>(path: string, body: unknown = {}) => request<T>(base, 'POST', path, {}, body, headers),
+      get: <T>(path: string, query: Record<string, string | number | undefined> = {}) => request<T>(base, 'GET', path, query, undefined, headers, token),
+      post: <T>(path: string, body: unknown = {}) => request<T>(base, 'POST', path, {}, body, headers, token),
       close: async () => undefined,
     };
   }
@@ -54,7 +56,7 @@ function backend(config: Config, actor: string): Backend {
 }
 
 /** One API call with the actor header; the API's error body becomes an ApiError, as in ./api-client.ts. */
-async function request<T>(base: string, method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined>, body: unknown, headers: Record<string, string>): Promise<T> {
+async function request<T>(base: string, method: 'GET' | 'POST', path: string, query: Record<string, string | number | undefined>, body: unknown, headers: Record<string, string>, token: string | undefined): Promise<T> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
   const url = `${base}${path}${params.size ? `?${params.toString()}` : ''}`;
@@ -79,7 +81,7 @@ async function request<T>(base: string, method: 'GET' | 'POST', path: string, qu
   }
   if (response.ok && json !== undefined) return json as T;
   const error = (json as { error?: { type?: string; message?: string; problems?: { path: string; message: string }[] } } | undefined)?.error;
-  if (error?.message) throw new ApiError(response.status, error.type ?? 'Error', error.message, error.problems ?? []);
+  if (error?.message) throw apiError(response.status, error.type ?? 'Error', error.message, error.problems ?? [], token);
   throw new CliError(`${method} ${url} answered ${response.status} without PracticeFlow's JSON: is PRACTICEFLOW_API_URL (now ${base}) the PracticeFlow API?`);
 }
 

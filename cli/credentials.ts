@@ -6,7 +6,7 @@ import { practiceProfileFromConfig } from '../config/practice';
 import { planCredentialRequest } from '../services/credential-plan';
 import type { AddCredentialResult, CredentialDetail, CredentialFlagList, CredentialList, ImportResult } from '../services/schemas';
 import type { CredentialView } from '../workflows/credential/definitions';
-import { apiBaseUrl, apiPath, CliError, createApiClient } from './api-client';
+import { apiBaseUrl, apiPath, apiToken, CliError, createApiClient } from './api-client';
 import { formatAdded, formatCredential, formatCredentialList, formatFlags, formatImport } from './credential-format';
 import { readJsonObject, readTextInput } from './input';
 import { actorHeaders, api, planGroup, positiveInt, print, withFlagNames } from './options';
@@ -250,7 +250,8 @@ export function registerCredentialCommands(program: Command): void {
     .action(async (file: string, o: { actor?: string; json?: boolean }) => {
       const csv = await readTextInput(file, '');
       // A large file starts many flows: allow it more than the usual minute.
-      const client = createApiClient(apiBaseUrl(loadConfigOrExit()), { timeoutMs: 10 * 60_000 });
+      const config = loadConfigOrExit();
+      const client = createApiClient(apiBaseUrl(config), { timeoutMs: 10 * 60_000, token: apiToken(config) });
       const report = await client.post<ImportResult>('/api/credentials/import', { csv }, actorHeaders(o.actor));
       print(report, o.json, () => formatImport(report));
       if (!o.json) printWarnings(report.warnings);

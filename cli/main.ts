@@ -15,6 +15,7 @@ import { registerOshaCommands } from './osha';
 import { registerCredentialCommands } from './credentials';
 import { registerFlowCommands, registerOnboardingCommands } from './flows';
 import { registerPriorAuthCommands } from './prior-auth';
+import { registerUserCommands } from './users';
 import { registerWorklistCommands } from './worklists';
 
 const program = new Command()
@@ -32,6 +33,7 @@ registerAppealCommands(program);
 registerOshaCommands(program);
 registerWorklistCommands(program);
 registerAuditCommands(program);
+registerUserCommands(program);
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -6,14 +6,15 @@ import { loadConfigOrExit } from '../config/env';
 import type { FieldProblem } from '../domain/errors';
 import type { TaskView } from '../domain/tasks/model';
 import { ServiceError } from '../services/errors';
-import { apiBaseUrl, CliError, createApiClient, type ApiClient } from './api-client';
+import { apiBaseUrl, apiToken, CliError, createApiClient, type ApiClient } from './api-client';
 import { table } from './format';
 import { readJsonObject } from './input';
 
 export const ACTOR_HEADER = 'X-PracticeFlow-Actor';
 
 export function api(): ApiClient {
-  return createApiClient(apiBaseUrl(loadConfigOrExit()));
+  const config = loadConfigOrExit();
+  return createApiClient(apiBaseUrl(config), { token: apiToken(config) });
 }
 
 export const print = (value: unknown, json: boolean | undefined, human: () => string): void => {

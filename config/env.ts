@@ -78,6 +78,15 @@ export const EnvSchema = z
     API_PORT: positiveInt(8080),
     /** Where the CLI finds the API. */
     PRACTICEFLOW_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:8080' }).optional(),
+    /** The API token the CLI sends (Authorization: Bearer). */
+    PRACTICEFLOW_TOKEN: optionalString,
+    /** Where people reach the API from outside (behind a proxy): the base of calendar feed URLs. Default: the request's own origin. */
+    PRACTICEFLOW_PUBLIC_URL: z.url({ error: 'must be a URL such as https://practiceflow.clinic.example' }).optional(),
+
+    /** Automatic logoff: a session unused this many minutes is signed out (45 CFR 164.312(a)(2)(iii)). */
+    SESSION_IDLE_MINUTES: positiveInt(15).refine((n) => n <= 24 * 60, 'must be at most 1440 (one day)'),
+    /** Signs the session cookie; unset, a new one per start (sessions end when the API restarts). */
+    SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
 
     /** Path of a workflow bundle built by `npm run build`; required in production. */
     WORKFLOW_BUNDLE_PATH: optionalString,
@@ -105,6 +114,12 @@ export const EnvSchema = z
   });
 
 export type Config = z.infer<typeof EnvSchema>;
+
+/**
+ * In PRACTICEFLOW_DATA_DIR: the first admin's API token, written (mode 0600) by the first
+ * `npm start` on its embedded database; the CLI on that machine uses it when PRACTICEFLOW_TOKEN is unset.
+ */
+export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {

@@ -6,12 +6,13 @@
 // (no new requests while the worker drains), then the worker, then the rest in reverse order;
 // a second start reuses the data.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildWorkflowBundle } from './build-workflow-bundle';
-import { loadConfigOrExit } from '../config/env';
+import { ADMIN_TOKEN_FILE, loadConfigOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal';
 import { applyMigrations } from '../db/migrate';
 import { disownEmbeddedPostgresSignalHandlers, startEmbeddedPostgres } from '../devstack/postgres';
@@ -22,6 +23,8 @@ import { createPracticeFlowWorker } from '../worker/create-worker';
 import { openWorkerDependencies } from '../worker/dependencies';
 import { openServices } from '../services/open';
 import { startApiServer, type ApiServer } from '../api/server';
+import { authOptionsFromConfig } from '../api/auth';
+import type { UserService } from '../services/users';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
@@ -117,7 +120,8 @@ async function main(): Promise<void> {
     // The API before the worker: a port in use stops start-up before a worker holds the connection.
     const opened = openServices(config, { databaseUrl, temporalAddress });
     stoppers.push({ name: 'API connections', stop: () => opened.close() });
-    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services });
+    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services, auth: authOptionsFromConfig(config) });
+    const signIn = await firstAdmin(opened.services.users, dataDir, !config.DATABASE_URL);
     const apiServer = api;
     stoppers.push({ name: 'API', stop: () => apiServer.stop() });
     worker = await createPracticeFlowWorker({
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
     });
     summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
     summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list, npx practiceflow credential list`]);
+    summary.push(['Sign-in', signIn]);
     summary.push(['Data folder', dataDir]);
 
     const width = Math.max(...summary.map(([k]) => k.length));
@@ -147,6 +152,30 @@ async function main(): Promise<void> {
     await stopAll();
   }
   console.log('PracticeFlow stopped.');
+}
+
+const FIRST_ADMIN_EMAIL = 'admin@practiceflow.local';
+const ADMIN_PASSWORD_FILE = 'admin-password';
+
+/**
+ * A database without users can be used by nobody (every API route needs sign-in). On the local
+ * embedded database (a development or single-machine set-up) the first start creates an admin
+ * with a random password and an API token, written to files only the current user can read in the
+ * data folder; the CLI on this machine picks the token up from there. Against a configured
+ * database nothing is created: the summary says how to create the first admin.
+ */
+async function firstAdmin(users: UserService, dataDir: string, embedded: boolean): Promise<string> {
+  const tokenFile = resolve(dataDir, ADMIN_TOKEN_FILE);
+  if ((await users.countUsers()) > 0) return embedded && existsSync(tokenFile) ? `the first admin's API token is in ${tokenFile} (the CLI here uses it)` : 'users exist; the CLI needs PRACTICEFLOW_TOKEN';
+  if (!embedded) {
+    return "no users yet: create the first admin with  printf '%s' '<password>' | npx practiceflow user create --email you@clinic.example --role admin --password-stdin --token-name cli";
+  }
+  const password = randomBytes(18).toString('base64url');
+  const user = await users.createUser({ email: FIRST_ADMIN_EMAIL, role: 'admin', password });
+  const { token } = await users.createToken({ id: user.id, email: user.email, role: user.role, via: 'token' }, { name: 'created by npm start' });
+  writeFileSync(resolve(dataDir, ADMIN_PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  return `created admin ${FIRST_ADMIN_EMAIL}: password in ${resolve(dataDir, ADMIN_PASSWORD_FILE)}, API token in ${tokenFile} (the CLI here uses it)`;
 }
 
 function redact(url: string): string {

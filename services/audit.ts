@@ -40,7 +40,7 @@ import {
 } from './audit-schemas';
 import { conflict, invalid, notFound, parseInput } from './errors';
 import { summaryOf } from './flow-rows';
-import { flowViewFromLedger, type LedgerRow } from './ledger-view';
+import { CHECKLIST_ACTIONS, flowViewFromLedger, type LedgerRow } from './ledger-view';
 import { FlowIdSchema, type FlowSummary } from './schemas';
 import { TemporalService, type FlowServiceOptions } from './temporal-service';
 
@@ -49,7 +49,6 @@ export const HISTORY_ARCHIVED_ACTION = 'audit.history_archived';
 const ACCESS_RULE = '45 CFR 164.312(b)';
 
 /** The actions a flow's checklist is rebuilt from (see ledger-view.ts). */
-const CHECKLIST_ACTIONS = ['flow.started', 'task.created', 'task.completed', 'task.due_changed', 'onboarding.start_date_changed', 'flow.cancelled', 'flow.completed'];
 /** Lateness a flow records by itself, besides late task completions. */
 const LATE_EVENTS = ['prior_auth.decision_overdue', 'credential.lapsed', 'credential.grace_ended', 'notice.escalation'];
 

@@ -6,7 +6,11 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { z } from 'zod';
 import { describeProblems, ErrorTypes, zodProblems, type FieldProblem } from '../domain/errors';
 
-export type ServiceErrorType = 'ValidationError' | 'NotFound' | 'Conflict' | 'Unavailable';
+/**
+ * Unauthorized: nobody is signed in (or the session, token or password is not valid);
+ * Forbidden: the signed-in user's role may not do this, or the request names someone else as actor.
+ */
+export type ServiceErrorType = 'ValidationError' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'Conflict' | 'Unavailable';
 
 export class ServiceError extends Error {
   readonly problems: FieldProblem[];
@@ -36,6 +40,8 @@ export const invalid = (problems: FieldProblem[]): ServiceError =>
 export const notFound = (message: string): ServiceError => new ServiceError('NotFound', message, problemsFromMessage(message));
 export const conflict = (message: string): ServiceError => new ServiceError('Conflict', message, problemsFromMessage(message));
 export const unavailable = (message: string): ServiceError => new ServiceError('Unavailable', message);
+export const unauthorized = (message: string): ServiceError => new ServiceError('Unauthorized', message);
+export const forbidden = (message: string, problems: FieldProblem[] = []): ServiceError => new ServiceError('Forbidden', message, problems);
 
 /** Workflow messages follow "field: reason"; that prefix becomes a problem a form can point at. */
 function problemsFromMessage(message: string): FieldProblem[] {

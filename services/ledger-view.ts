@@ -5,6 +5,9 @@ import { DateTime } from 'luxon';
 import type { Due, FlowView, TaskCompletion, TaskView } from '../domain/tasks/model';
 import type { FlowSummary, HistoryEntry } from './schemas';
 
+/** The ledger actions flowViewFromLedger rebuilds a checklist from. */
+export const CHECKLIST_ACTIONS = ['flow.started', 'task.created', 'task.completed', 'task.due_changed', 'onboarding.start_date_changed', 'flow.cancelled', 'flow.completed'];
+
 export interface LedgerRow {
   seq: bigint;
   occurredAt: Date;

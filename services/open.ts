@@ -13,6 +13,8 @@ import { FlowService, type FlowServiceOptions } from './flows';
 import { PriorAuthService } from './prior-auth';
 import { OshaService } from './osha';
 import { WorklistService } from './worklists';
+import { CalendarFeedService } from './calendar-feed';
+import { UserService } from './users';
 
 /** The services the API serves, over one Temporal client, database and practice profile. */
 export interface Services {
@@ -23,6 +25,9 @@ export interface Services {
   worklists: WorklistService;
   audit: AuditService;
   osha: OshaService;
+  /** People, sessions, API tokens and calendar feed tokens (sign-in). */
+  users: UserService;
+  calendar: CalendarFeedService;
 }
 
 /** `workflowCode`: what the auditor's replay runs histories against (default: the workflows' source). */
@@ -35,6 +40,8 @@ export function createServices(options: FlowServiceOptions & Pick<AuditServiceOp
     worklists: new WorklistService(options),
     audit: new AuditService(options),
     osha: new OshaService(options),
+    users: new UserService(options),
+    calendar: new CalendarFeedService(options),
   };
 }
 

@@ -7,6 +7,9 @@ describe('configuration from the environment', () => {
     expect(config.TEMPORAL_NAMESPACE).toBe('default');
     expect(config.PRACTICE_TIME_ZONE).toBe('America/New_York');
     expect(config.DATABASE_URL).toBeUndefined();
+    // Automatic logoff after 15 idle minutes (45 CFR 164.312(a)(2)(iii)).
+    expect(config.SESSION_IDLE_MINUTES).toBe(15);
+    expect(config.SESSION_SECRET).toBeUndefined();
   });
 
   it.each([
@@ -16,6 +19,10 @@ describe('configuration from the environment', () => {
     ['PRACTICE_TIME_ZONE', 'Eastern', /PRACTICE_TIME_ZONE: must be an IANA time zone/],
     ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'lots', /WORKER_MAX_CONCURRENT_ACTIVITIES: must be a whole number/],
     ['NODE_ENV', 'staging', /NODE_ENV:/],
+    ['SESSION_IDLE_MINUTES', '0', /SESSION_IDLE_MINUTES: must be greater than 0/],
+    ['SESSION_IDLE_MINUTES', '2000', /SESSION_IDLE_MINUTES: must be at most 1440/],
+    ['SESSION_SECRET', 'short', /SESSION_SECRET: must be at least 32 characters/],
+    ['PRACTICEFLOW_PUBLIC_URL', 'clinic', /PRACTICEFLOW_PUBLIC_URL: must be a URL/],
   ])('rejects a bad %s with a message naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -1,13 +1,21 @@
 // One test file's PracticeFlow, as `npm start` runs it but on free ports: a Temporal dev server
 // (real time), a fresh Postgres database, a real SMTP sink, a worker with the real activities,
 // and the API over HTTP. Nothing is mocked. Used by test/api and test/cli.
+// Sign-in: every request is signed in as a person would be, with an API token. By default the
+// token of the person the request names as acting (its `by`, or the X-PracticeFlow-Actor header;
+// a manager user is created for them on first use), else the stack's admin (ADMIN); the API
+// then records exactly that person. `request(..., { token })` sends another token, `{ token: null }` none.
 import { afterAll, beforeAll, inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createSmtpTransport } from '../../activities/email/transport';
+import type { ApiAuthOptions } from '../../api/auth';
 import { startApiServer, type ApiServer } from '../../api/server';
+import { ActorSchema } from '../../domain/tasks/model';
+import type { Role } from '../../services/auth-schemas';
+import type { Services } from '../../services/open';
 import { loadConfig } from '../../config/env';
 import { practiceProfileFromConfig } from '../../config/practice';
 import { startMailSink, type MailSink } from '../../devstack/mail-sink';
@@ -17,6 +25,7 @@ import type { CredentialService } from '../../services/credentials';
 import type { FlowService } from '../../services/flows';
 import { createServices } from '../../services/open';
 import { createPracticeFlowWorker } from '../../worker/create-worker';
+import { actorNamedBy, registerCliTokens } from '../support/cli';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { startDevServerForTests } from '../support/temporal';
 
@@ -28,6 +37,17 @@ export const TIME_ZONE = 'America/New_York';
  * over 30 s to carry out a real deletion).
  */
 export const FORGETFUL_NAMESPACE = 'practiceflow-after-retention';
+/** The stack's admin: who a request that names nobody is signed in as. */
+export const ADMIN = 'manager@clinic.example';
+/** The password of every user the stack creates. */
+export const TEST_PASSWORD = 'correct horse battery staple';
+/** The stack API's sign-in settings (tests start more servers on the same services with their own). */
+export const TEST_AUTH: ApiAuthOptions = { idleTimeoutMs: 15 * 60_000, cookieSecret: 'test-cookie-secret-of-at-least-32-characters' };
+
+export interface RequestAuthOption {
+  /** The API token to send; null: none (anonymous). Default: the named actor's, else ADMIN's. */
+  token?: string | null;
+}
 
 try {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -45,8 +65,11 @@ export interface ApiStack {
   service: FlowService;
   credentials: CredentialService;
   temporal: TemporalDevServer;
+  services: Services;
   /** fetch against the API; JSON bodies are sent as given (strings verbatim). */
-  request(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>, auth?: RequestAuthOption): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** An API token of the user with this email, created (with `role`, default manager) on first use. */
+  tokenFor(email: string, role?: Role): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -94,8 +117,41 @@ export async function startApiStack(): Promise<ApiStack> {
       taskQueue: TASK_QUEUE,
       temporalAddress: temporal.address,
     });
-    const api: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, services });
+    const api: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, services, auth: TEST_AUTH });
     stoppers.push(() => api.stop());
+
+    const passwordHash = await services.users.hashPassword(TEST_PASSWORD);
+    const tokens = new Map<string, Promise<string>>();
+    const tokenFor = (email: string, role: Role = 'manager'): Promise<string> => {
+      const key = email.trim().toLowerCase();
+      let token = tokens.get(key);
+      if (!token) {
+        token = (async () => {
+          const user = await db.prisma.user.upsert({ where: { email: key }, create: { email: key, role, passwordHash }, update: {} });
+          return (await services.users.createToken({ id: user.id, email: user.email, role: user.role, via: 'token' }, { name: 'test stack' })).token;
+        })();
+        tokens.set(key, token);
+      }
+      return token;
+    };
+    await tokenFor(ADMIN, 'admin');
+    /** The person a request names: a well-formed `by` or actor header (a malformed one is the API's to refuse). */
+    const named = (candidate: unknown): string | undefined => (typeof candidate === 'string' && ActorSchema.safeParse(candidate).success && candidate.includes('@') ? candidate : undefined);
+    const defaultToken = (body: unknown, headers: Record<string, string>): Promise<string> => {
+      const header = Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-practiceflow-actor')?.[1];
+      let parsed = body;
+      if (typeof body === 'string') {
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          parsed = undefined;
+        }
+      }
+      const by = parsed && typeof parsed === 'object' ? (parsed as { by?: unknown }).by : undefined;
+      return tokenFor(named(header) ?? named(by) ?? ADMIN);
+    };
+    registerCliTokens(api.url, (args, env) => tokenFor(named(actorNamedBy(args, env)) ?? ADMIN));
+    stoppers.push(() => registerCliTokens(api.url, undefined));
 
     return {
       url: api.url,
@@ -106,10 +162,13 @@ export async function startApiStack(): Promise<ApiStack> {
       service: services.flows,
       credentials: services.credentials,
       temporal,
-      async request(method, path, body, headers = {}) {
+      services,
+      tokenFor,
+      async request(method, path, body, headers = {}, auth = {}) {
+        const token = auth.token === undefined ? await defaultToken(body, headers) : auth.token;
         const res = await fetch(`${api.url}${path}`, {
           method,
-          headers: { 'content-type': 'application/json', ...headers },
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
           body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
         });
         const text = await res.text();

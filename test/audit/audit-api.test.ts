@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPracticeflow, NO_STACK } from '../support/cli';
 import { databaseUrl } from '../support/db';
-import { eventually, isoDay, useApiStack } from '../api/stack';
+import { ADMIN, eventually, isoDay, useApiStack } from '../api/stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -54,10 +54,13 @@ describe('audit API', () => {
     expect(reads.some((r) => (r.detail as any).subject?.id === FLOW && (r.detail as any).operation === 'timeline')).toBe(true);
   });
 
-  it('refuses a read without the actor header (400) and an unknown flow (404)', async () => {
-    const refused = await get(`/api/audit/flows/${FLOW}/timeline`, {});
-    expect(refused.status).toBe(400);
-    expect(refused.json.error).toMatchObject({ type: 'ValidationError', problems: [{ path: 'X-PracticeFlow-Actor' }] });
+  it('records a read without the actor header as the signed-in user, refuses an anonymous one (401) and an unknown flow (404)', async () => {
+    const refused = await stack.request('GET', `/api/audit/flows/${FLOW}/timeline`, undefined, {}, { token: null });
+    expect(refused.status).toBe(401);
+    expect(refused.json.error).toMatchObject({ type: 'Unauthorized' });
+    const signedIn = await get(`/api/audit/flows/${FLOW}/timeline`, {});
+    expect(signedIn.status).toBe(200);
+    expect(await stack.prisma.auditEntry.count({ where: { action: 'audit.accessed', actor: ADMIN } })).toBeGreaterThan(0);
     expect((await get('/api/audit/flows/onboarding-nobody/timeline')).status).toBe(404);
     expect((await get('/api/audit/late?from=2026-02-30&to=2026-03-01')).status).toBe(400);
   });
@@ -129,7 +132,7 @@ describe('audit API', () => {
     expect(dry.json.classes.find((c: any) => c.recordClass === 'i9')?.keptBecause.join(' ')).toMatch(/still running/);
     expect(await stack.prisma.auditEntry.count({ where: { purgedBy: { not: null } } })).toBe(0);
     expect(await stack.prisma.auditEntry.count()).toBeGreaterThan(count); // the dry run's read is logged
-    expect((await post('/api/audit/purge', { dryRun: true }, {})).status).toBe(400);
+    expect((await stack.request('POST', '/api/audit/purge', { dryRun: true }, {}, { token: null })).status).toBe(401);
   });
 
   it('lists the audit routes in the OpenAPI document', async () => {

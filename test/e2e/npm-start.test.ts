@@ -1,9 +1,10 @@
 // The README's first command as a user runs it: `npm start` brings up Postgres, Temporal, the
 // mail sink, the worker and the API; a flow runs against it, its reminder lands in the local
-// mailbox and the API shows its checklist;
-// Ctrl-C stops everything cleanly; a second start reuses the data.
+// mailbox and the API shows its checklist to the first admin that the first start created
+// (its API token in the data folder, which the CLI picks up); anonymous requests are refused;
+// Ctrl-C stops everything cleanly; a second start reuses the data and creates no second admin.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { createPrismaClient } from '../../db/client';
 import { verifyAuditChain } from '../../activities/audit/ledger';
 import { checklistQuery } from '../../workflows/task-engine/definitions';
 import type { checklistFlow } from '../../workflows/checklist/workflow';
+import { runPracticeflow } from '../support/cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'practiceflow-start-'));
 // As root, Postgres runs as the `postgres` user, which must be able to enter the data folder.
@@ -114,8 +116,20 @@ describe('npm start', () => {
     const apiUrl = summaryValue(out, 'API');
     expect(apiUrl).toBe(`http://127.0.0.1:${ports.API_PORT}`);
     expect(await (await fetch(`${apiUrl}/api/health`)).json()).toEqual({ ok: true, temporal: 'ok', database: 'ok' });
-    const shown = (await (await fetch(`${apiUrl}/api/flows/e2e-badge`)).json()) as { status: string; tasks: { key: string }[] };
+    expect(out).toMatch(/Sign-in\s+created admin admin@practiceflow\.local: password in .*admin-password, API token in .*admin-token/);
+    const tokenFile = join(dataDir, 'admin-token');
+    expect(statSync(tokenFile).mode & 0o077).toBe(0);
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect((await fetch(`${apiUrl}/api/flows/e2e-badge`)).status).toBe(401);
+    const shown = (await (await fetch(`${apiUrl}/api/flows/e2e-badge`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; tasks: { key: string }[] };
     expect(shown).toMatchObject({ status: 'running', tasks: [{ key: 'badge' }] });
+    // The CLI on this machine signs in with that token, with nothing else set.
+    const cli = await runPracticeflow(['flows', 'show', 'e2e-badge', '--json'], { apiUrl, token: null, env: { PRACTICEFLOW_DATA_DIR: dataDir } });
+    expect(cli.stderr).toBe('');
+    expect(JSON.parse(cli.stdout)).toMatchObject({ flowId: 'e2e-badge', status: 'running' });
+    const password = readFileSync(join(dataDir, 'admin-password'), 'utf8').trim();
+    const signedIn = await fetch(`${apiUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@practiceflow.local', password }) });
+    expect(await signedIn.json()).toMatchObject({ email: 'admin@practiceflow.local', role: 'admin', idleMinutes: 15 });
 
     const stoppedOutput = await ctrlC(first);
     expect(stoppedOutput).toContain('PracticeFlow stopped.');
@@ -125,6 +139,7 @@ describe('npm start', () => {
     const second = await npmStart();
     try {
       expect(second.output()).toMatch(/Migrations\s+up to date/);
+      expect(second.output()).toMatch(/Sign-in\s+the first admin's API token is in /);
       const again = await Connection.connect({ address: summaryValue(second.output(), 'Temporal (dev server)') });
       try {
         const view = await new Client({ connection: again }).workflow.getHandle('e2e-badge').query(checklistQuery);

@@ -1,0 +1,117 @@
+// Users, API tokens and who the CLI is signed in as:
+//   practiceflow user create --email --role --password-stdin [--token-name cli]
+//       With DATABASE_URL: straight into the database (the admin command that creates the first
+//       user, before anyone can sign in). Without: through the API, as an admin.
+//   practiceflow user list | user disable <id>          (API, admin)
+//   practiceflow token create --name [--email] | token revoke <id>   (API, admin)
+//   practiceflow login                                   checks PRACTICEFLOW_TOKEN: who it signs in
+// The CLI signs in with an API token only (PRACTICEFLOW_TOKEN); it stores nothing on disk.
+import type { Command } from 'commander';
+import { loadConfigOrExit } from '../config/env';
+import { createPrismaClient } from '../db/client';
+import type { Me, TokenCreated, TokenView, UserList, UserView } from '../services/auth-schemas';
+import { UserService } from '../services/users';
+import { apiPath, UsageError } from './api-client';
+import { table } from './format';
+import { readTextInput } from './input';
+import { api, print, withFlagNames } from './options';
+
+const USER_FLAGS = { email: '--email', role: '--role', password: '--password-stdin', name: '--token-name' };
+
+/** The password from standard input, without the newline `echo` or a here-string adds. */
+async function passwordFromStdin(): Promise<string> {
+  return (await readTextInput('-', '--password-stdin')).replace(/\r?\n$/, '');
+}
+
+function printToken(t: TokenCreated, json: boolean | undefined): void {
+  print(t, json, () => `API token "${t.name}" for ${t.email} (id ${t.id}); shown only now, PracticeFlow keeps its SHA-256:\n${t.token}\nUse it: export PRACTICEFLOW_TOKEN=${t.token}`);
+}
+
+export function registerUserCommands(program: Command): void {
+  const user = program.command('user').description('people who sign in, and their roles (admin, manager, staff, auditor)');
+
+  user
+    .command('create')
+    .description('create a user; with DATABASE_URL set, directly in the database (use it to create the first admin), else through the API as an admin')
+    .requiredOption('--email <email>', 'their email: the identity recorded for everything they do')
+    .requiredOption('--role <role>', 'admin, manager, staff or auditor')
+    .option('--password-stdin', 'read the password from standard input (at least 12 characters), so it is not in the shell history')
+    .option('--token-name <name>', 'also create an API token for them with this name (shown once), e.g. cli')
+    .option('--json', 'print JSON')
+    .action(async (o: { email: string; role: string; passwordStdin?: boolean; tokenName?: string; json?: boolean }) =>
+      withFlagNames(async () => {
+        if (!o.passwordStdin) throw new UsageError('--password-stdin: give the password on standard input, e.g. printf \'%s\' "$PASSWORD" | practiceflow user create ... --password-stdin');
+        const body = { email: o.email, role: o.role, password: await passwordFromStdin() };
+        const config = loadConfigOrExit();
+        let created: UserView;
+        let token: TokenCreated | undefined;
+        if (config.DATABASE_URL) {
+          const prisma = createPrismaClient(config.DATABASE_URL, { max: 2 });
+          try {
+            const users = new UserService({ prisma });
+            created = await users.createUser(body);
+            if (o.tokenName !== undefined) token = await users.createToken({ id: created.id, email: created.email, role: created.role, via: 'token' }, { name: o.tokenName });
+          } finally {
+            await prisma.$disconnect();
+          }
+        } else {
+          const client = api();
+          created = await client.post<UserView>('/api/users', body);
+          if (o.tokenName !== undefined) token = await client.post<TokenCreated>('/api/tokens', { name: o.tokenName, email: created.email });
+        }
+        if (o.json) return print({ user: created, ...(token ? { token } : {}) }, true, () => '');
+        console.log(`created ${created.role} ${created.email} (id ${created.id})`);
+        if (token) printToken(token, false);
+      }, USER_FLAGS),
+    );
+
+  user
+    .command('list')
+    .description('the users and their roles (admin)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const list = await api().get<UserList>('/api/users');
+      print(list, o.json, () => table(['EMAIL', 'ROLE', 'CREATED', 'DISABLED', 'ID'], list.users.map((u) => [u.email, u.role, u.createdAt.slice(0, 10), u.disabledAt?.slice(0, 10) ?? '', u.id])));
+    });
+
+  user
+    .command('disable')
+    .description('disable a user: no more sign-in, their sessions end, their API tokens stop working (admin)')
+    .argument('<id>', 'user id from `practiceflow user list`')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const u = await api().post<UserView>(apiPath('users', id, 'disable'), {});
+      print(u, o.json, () => `disabled ${u.email} at ${u.disabledAt}`);
+    });
+
+  const token = program.command('token').description('API tokens for integrations and the CLI (admin)');
+
+  token
+    .command('create')
+    .description('create an API token (shown once); everything done with it is recorded as its user')
+    .requiredOption('--name <name>', 'what it is for, e.g. "CLI on the front-desk PC"')
+    .option('--email <email>', "whose token (default: yours)")
+    .option('--json', 'print JSON')
+    .action(async (o: { name: string; email?: string; json?: boolean }) =>
+      withFlagNames(async () => printToken(await api().post<TokenCreated>('/api/tokens', { name: o.name, ...(o.email ? { email: o.email } : {}) }), o.json), { name: '--name', email: '--email' }),
+    );
+
+  token
+    .command('revoke')
+    .description('revoke an API token: requests with it are refused from now on')
+    .argument('<id>', 'token id (printed when it was created)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const t = await api().post<TokenView>(apiPath('tokens', id, 'revoke'), {});
+      print(t, o.json, () => `revoked "${t.name}" of ${t.email} at ${t.revokedAt}`);
+    });
+
+  program
+    .command('login')
+    .description('check the API token the CLI signs in with (PRACTICEFLOW_TOKEN) and say who it is; nothing is stored')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const me = await api().get<Me>('/api/me');
+      print(me, o.json, () => `signed in as ${me.email} (${me.role}) with an API token`);
+    });
+}
