@@ -117,8 +117,22 @@ function register(app: Hono<AppEnv>, services: ApiServices, route: RouteSpec, au
       if (route.actorHeader) actor = signedIn;
       await checkStaffTarget(route, services, user, params);
     }
-    const raw = await route.handle(services, { params, query: c.req.query(), body, actor, auth });
+    const { download, ...query } = c.req.query();
+    const raw = await route.handle(services, { params, query: route.downloadable ? query : c.req.query(), body, actor, auth });
     const result = user ? staffView(route, user, raw) : raw;
+    if (route.downloadable && download === '1') return sendFile(c, result);
     return c.json(result as object, route.statusOf?.(result) ?? route.result.status);
+  });
+}
+
+/** An export as the file itself: CSV and HTML from their `content`, JSON as the document. */
+function sendFile(c: Context<AppEnv>, result: unknown): Response {
+  const file = result as { format?: string; contentType?: string; filename?: string; content?: string };
+  const isWrapped = typeof file.content === 'string' && typeof file.contentType === 'string';
+  const filename = (file.filename ?? `practiceflow-export.${file.format ?? 'json'}`).replace(/[^A-Za-z0-9._-]/g, '_');
+  return c.body(isWrapped ? file.content! : JSON.stringify(result, null, 2), 200, {
+    'content-type': isWrapped ? file.contentType! : 'application/json; charset=utf-8',
+    'content-disposition': `attachment; filename="${filename}"`,
+    'cache-control': 'private, no-store',
   });
 }

@@ -32,7 +32,7 @@ import {
 import type { RouteSpec } from './routes';
 
 const WHO = 'The read is recorded in the audit ledger under the signed-in user (45 CFR 164.312(b)); the X-PracticeFlow-Actor header, when sent, must name them.';
-const EXPORT_NOTE = 'format=json answers the export document itself; csv and html answer `{ format, contentType, filename, content, digest, chain }`. Every entry carries its seq, prevHash and hash, and the export the chain head, so it can be checked later (POST /api/audit/verify-export).';
+const EXPORT_NOTE = 'format=json answers the export document itself; csv and html answer `{ format, contentType, filename, content, digest, chain }`; add download=1 to receive the file itself (Content-Disposition: attachment). Every entry carries its seq, prevHash and hash, and the export the chain head, so it can be checked later (POST /api/audit/verify-export).';
 
 export const auditRoutes: RouteSpec[] = [
   {
@@ -77,6 +77,7 @@ export const auditRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/audit/flows/:flowId/export',
     operationId: 'auditExportFlow',
+    downloadable: true,
     summary: "Export a flow's record as JSON, CSV or a print-ready HTML report",
     description: `${EXPORT_NOTE} ${WHO}`,
     tag: 'audit',
@@ -90,6 +91,7 @@ export const auditRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/audit/flows/:flowId/history',
     operationId: 'auditHistory',
+    downloadable: true,
     summary: "The flow's full Temporal event history (JSON); once Temporal has deleted it, the archived copy",
     description: `\`archived\` says whether the archived copy still matches the sha256 the ledger recorded. ${WHO}`,
     tag: 'audit',
@@ -192,6 +194,7 @@ export const auditRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/audit/people/:person/export',
     operationId: 'auditExportPerson',
+    downloadable: true,
     summary: 'Export what a person did and what was addressed to them (notices, tasks), optionally in a period',
     description: `${EXPORT_NOTE} ${WHO}`,
     tag: 'audit',
@@ -205,6 +208,7 @@ export const auditRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/audit/export',
     operationId: 'auditExportPeriod',
+    downloadable: true,
     summary: 'Export every ledger entry of a period',
     description: `\`from\` and \`to\` are dates in the practice time zone (inclusive). ${EXPORT_NOTE} ${WHO}`,
     tag: 'audit',

@@ -43,6 +43,9 @@ function operation(route: RouteSpec): JsonSchema {
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
     }
   }
+  if (route.downloadable) {
+    parameters.push({ name: 'download', in: 'query', required: false, description: '1: send the file itself (Content-Disposition: attachment) instead of JSON', schema: { type: 'string', enum: ['1'] } });
+  }
   if (route.actorHeader) {
     parameters.push({
       name: ACTOR_HEADER,

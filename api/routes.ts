@@ -135,6 +135,11 @@ export interface RouteSpec {
   errors: (401 | 403 | 404 | 409)[];
   /** What this route's error statuses mean, where the general wording (flows and tasks) does not fit. */
   errorDescriptions?: Partial<Record<400 | 401 | 403 | 404 | 409, string>>;
+  /**
+   * With `?download=1` the result is sent as the file it describes (an export's `content`, or the
+   * JSON result itself) with Content-Disposition, so an auditor's browser saves it as is.
+   */
+  downloadable?: true;
   handle(services: ApiServices, input: RouteInput): Promise<unknown>;
 }
 

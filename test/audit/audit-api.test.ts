@@ -81,6 +81,17 @@ describe('audit API', () => {
       expect(verdict.json.matched).toBe(verdict.json.entries);
       expect(verdict.json.entries).toBeGreaterThanOrEqual(json.json.entries.length);
     }
+    // download=1: the file itself, as an auditor's browser saves it; the same content verifies.
+    const auditorToken = await stack.tokenFor(AUDITOR, 'auditor');
+    const file = await fetch(`${stack.url}/api/audit/flows/${FLOW}/export?format=csv&download=1`, { headers: { authorization: `Bearer ${auditorToken}` } });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
+    const downloaded = await file.text();
+    expect((await post('/api/audit/verify-export', { content: downloaded })).json).toMatchObject({ ok: true });
+    const report = await fetch(`${stack.url}/api/audit/flows/${FLOW}/export?format=html&download=1`, { headers: { authorization: `Bearer ${auditorToken}` } });
+    expect(report.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await report.text()).toContain('<!doctype html>');
     const tampered = (csv.json.content as string).replace('documents arrived late', 'an excuse written later');
     expect((await post('/api/audit/verify-export', { content: tampered })).json).toMatchObject({ ok: false, problems: [expect.objectContaining({ problem: 'export_edited' })] });
   });
