@@ -164,3 +164,8 @@ export interface OshaActivities {
   /** Starts one occurrence's flow unless that id ever ran (its record stands). */
   startOccurrenceFlow(start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open' | 'not_applicable'>;
 }
+
+export interface ArchiveActivities {
+  /** Archives the runs closed since `since` that are not archived yet (at most `limit`). */
+  archiveClosedRuns(opts: { since: string; limit: number }): Promise<{ archived: number; more: boolean }>;
+}

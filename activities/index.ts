@@ -1,6 +1,7 @@
 // All activities, built over their dependencies (database, mail transport, Temporal client) by the worker.
 import { ApplicationFailure } from '@temporalio/common';
-import type { CredentialActivities, EngineActivities, OshaActivities } from './contracts';
+import type { ArchiveActivities, CredentialActivities, EngineActivities, OshaActivities } from './contracts';
+import { archiveClosedRuns } from './audit/archive';
 import { createAuditActivities } from './audit/activities';
 import { createEmailActivities, type EmailDeps } from './email/outbox';
 import { createFlowActivities } from './flows/projection';
@@ -13,7 +14,7 @@ export type ActivityDeps = EmailDeps & {
   temporal?: TemporalDeps;
 };
 
-export type AllActivities = EngineActivities & CredentialActivities & OshaActivities;
+export type AllActivities = EngineActivities & CredentialActivities & OshaActivities & ArchiveActivities;
 
 function oshaActivities(deps: ActivityDeps): OshaActivities {
   const temporal = (): TemporalDeps => {
@@ -37,5 +38,9 @@ export function createActivities(deps: ActivityDeps): AllActivities {
     ...createFlowActivities(deps.prisma),
     ...createCredentialActivities(deps.prisma),
     ...oshaActivities(deps),
+    archiveClosedRuns: (opts) => {
+      if (!deps.temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for the history archive (ActivityDeps.temporal)', 'Misconfigured');
+      return archiveClosedRuns({ client: deps.temporal.client, prisma: deps.prisma }, opts);
+    },
   };
 }

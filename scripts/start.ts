@@ -20,7 +20,7 @@ import { startTemporalDevServer } from '../devstack/temporal';
 import { startMailSink } from '../devstack/mail-sink';
 import { ensureTemporalCli } from './tools/temporal-cli';
 import { createPracticeFlowWorker } from '../worker/create-worker';
-import { openWorkerDependencies } from '../worker/dependencies';
+import { ensureWorkerSchedules, openWorkerDependencies } from '../worker/dependencies';
 import { openServices } from '../services/open';
 import { startApiServer, type ApiServer } from '../api/server';
 import { authOptionsFromConfig } from '../api/auth';
@@ -137,6 +137,7 @@ async function main(): Promise<void> {
         shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
       },
     });
+    await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE);
     summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
     summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list, npx practiceflow credential list`]);
     summary.push(['Sign-in', signIn]);

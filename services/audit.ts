@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { exportCsv, exportDocument, exportHtml, parseExport, verifyExport, type ExportDocument, type ExportScope, type ExportVerdict, type ReportObligation } from '../activities/audit/export';
+import { HISTORY_ARCHIVED_ACTION, storeHistory } from '../activities/audit/archive';
 import { historyAsJson, historyFromJson, historySha256, replayHistory, workflowTypeOf, type ReplayOutcome, type WorkflowCode } from '../activities/audit/history';
 import { appendAuditEvents, GENESIS_HASH, verifyAuditChain, type ChainVerdict } from '../activities/audit/ledger';
 import { purgeLedger, PurgeRefusedError, type PurgeResult } from '../activities/audit/purge';
@@ -13,7 +14,6 @@ import { SEPARATION_ACTION } from '../activities/audit/retention';
 import { taskTitlesOf, timelineLine, type AuditRow } from '../activities/audit/timeline';
 import type { AuditEvent } from '../activities/contracts';
 import type { FlowView } from '../domain/tasks/model';
-import type { Prisma } from '../generated/prisma/client';
 import { WORKFLOWS_ENTRY } from '../worker/create-worker';
 import {
   AuditAccessQuerySchema,
@@ -45,7 +45,7 @@ import { FlowIdSchema, type FlowSummary } from './schemas';
 import { TemporalService, type FlowServiceOptions } from './temporal-service';
 
 export const ACCESS_ACTION = 'audit.accessed';
-export const HISTORY_ARCHIVED_ACTION = 'audit.history_archived';
+export { HISTORY_ARCHIVED_ACTION };
 const ACCESS_RULE = '45 CFR 164.312(b)';
 
 /** The actions a flow's checklist is rebuilt from (see ledger-view.ts). */
@@ -290,27 +290,9 @@ export class AuditService extends TemporalService {
     const by = this.actorOf(actor);
     return this.guard({ operation: 'archive the Temporal history', flowId }, async () => {
       const live = await this.liveHistory(flowId);
-      const flow = await this.prisma.flow.findUnique({ where: { workflowId: flowId }, select: { flowType: true } });
       const events = live.events;
-      await this.prisma.auditHistory.upsert({
-        where: { workflowId_runId: { workflowId: flowId, runId: live.runId } },
-        create: { workflowId: flowId, runId: live.runId, workflowType: live.workflowType ?? '', capturedAt: new Date(), capturedBy: by, eventCount: events, closed: live.closed, sha256: live.sha256, history: live.history as Prisma.InputJsonValue },
-        update: { capturedAt: new Date(), capturedBy: by, eventCount: events, closed: live.closed, sha256: live.sha256, history: live.history as Prisma.InputJsonValue },
-      });
-      const [entry] = await appendAuditEvents(this.prisma, [
-        {
-          businessKey: `${HISTORY_ARCHIVED_ACTION}:${flowId}:${live.runId}:${events}`,
-          occurredAt: new Date().toISOString(),
-          actor: by,
-          action: HISTORY_ARCHIVED_ACTION,
-          flowType: flow?.flowType,
-          workflowId: flowId,
-          runId: live.runId,
-          rule: '45 CFR 164.316(b)(2)',
-          detail: { runId: live.runId, workflowType: live.workflowType, eventCount: events, sha256: live.sha256, closed: live.closed },
-        },
-      ]);
-      return { flowId, runId: live.runId, events, sha256: live.sha256, closed: live.closed, ledgerSeq: entry!.seq.toString() };
+      const { ledgerSeq } = await storeHistory(this.prisma, { flowId, runId: live.runId, workflowType: live.workflowType, closed: live.closed, events, sha256: live.sha256, history: live.history }, by);
+      return { flowId, runId: live.runId, events, sha256: live.sha256, closed: live.closed, ledgerSeq };
     });
   }
 

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
+import { ensureArchiveSchedule } from '../activities/audit/archive';
 import { createSmtpTransport } from '../activities/email/transport';
 import type { AllActivities } from '../activities';
 import type { TemporalConnectionOptions } from '../config/temporal';
@@ -12,6 +13,8 @@ export interface WorkerDependencies {
   prisma: PrismaClient;
   transport: Transporter;
   activities: AllActivities;
+  /** A Temporal client (lazy connection) for what the worker sets up at start, e.g. schedules. */
+  client: Client;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export function openWorkerDependencies(opts: {
   return {
     prisma,
     transport,
+    client,
     activities: createActivities({ prisma, transport, from: opts.mailFrom, temporal: { client, taskQueue: opts.temporal.taskQueue } }),
     async close() {
       transport.close();
@@ -36,4 +40,16 @@ export function openWorkerDependencies(opts: {
       await prisma.$disconnect();
     },
   };
+}
+
+/**
+ * The daily history-archive schedule, created or brought up to date at start. A failure is logged,
+ * not fatal: the worker still runs flows, and the next start tries again.
+ */
+export async function ensureWorkerSchedules(deps: WorkerDependencies, taskQueue: string, timeZone: string): Promise<void> {
+  try {
+    await ensureArchiveSchedule(deps.client, taskQueue, timeZone);
+  } catch (err) {
+    console.error(`PracticeFlow worker: could not set up the history-archive schedule (${err instanceof Error ? err.message : String(err)}); it is retried at the next start`);
+  }
 }

@@ -5,7 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createPracticeFlowWorker } from './create-worker';
-import { openWorkerDependencies } from './dependencies';
+import { ensureWorkerSchedules, openWorkerDependencies } from './dependencies';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
         shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
       },
     });
+    await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE);
     console.log(`PracticeFlow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
     // Worker.run() resolves once a shutdown signal (SIGINT, SIGTERM) has drained the worker.
     await worker.run();

@@ -8,3 +8,4 @@ export { oshaSiteFlow } from './osha/site';
 export { oshaObligationFlow } from './osha/obligation';
 export { oshaOccurrenceFlow } from './osha/occurrence';
 export { bbpTrainingFlow } from './osha/bbp';
+export { historyArchiveFlow } from './audit/archive';

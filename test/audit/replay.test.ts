@@ -35,7 +35,7 @@ const load = async (file: string) => historyFromJson(JSON.parse(await readFile(j
 
 describe('a deliberately non-deterministic workflow change', () => {
   it('has committed histories of every workflow type, including the altered one', () => {
-    expect(new Set(files.map(typeOf))).toEqual(new Set(['bbpTrainingFlow', 'checklistFlow', 'claimAppealFlow', 'credentialFlow', 'onboardingFlow', 'oshaObligationFlow', 'oshaOccurrenceFlow', 'oshaSiteFlow', 'priorAuthFlow']));
+    expect(new Set(files.map(typeOf))).toEqual(new Set(['bbpTrainingFlow', 'checklistFlow', 'historyArchiveFlow', 'claimAppealFlow', 'credentialFlow', 'onboardingFlow', 'oshaObligationFlow', 'oshaOccurrenceFlow', 'oshaSiteFlow', 'priorAuthFlow']));
   });
 
   it.each(files.filter((f) => typeOf(f) === 'onboardingFlow'))('is caught: %s fails with DeterminismViolationError', async (file) => {

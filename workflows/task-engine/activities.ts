@@ -1,6 +1,6 @@
 // The activities every flow calls, with their retry policies in one place.
 import { proxyActivities } from '@temporalio/workflow';
-import type { CredentialActivities, EngineActivities, OshaActivities } from '../../activities/contracts';
+import type { ArchiveActivities, CredentialActivities, EngineActivities, OshaActivities } from '../../activities/contracts';
 import { ErrorTypes } from '../../domain/errors';
 
 /**
@@ -32,4 +32,10 @@ export const { recordOccurrence, recordSite } = proxyActivities<OshaActivities>(
 export const { syncSiteSchedules, startBbpCycle, startOccurrenceFlow, closeOccurrences } = proxyActivities<OshaActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** The history archive lists and fetches from Temporal: a generous timeout, retried while it is down. */
+export const { archiveClosedRuns } = proxyActivities<ArchiveActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
 });
