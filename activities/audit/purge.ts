@@ -143,6 +143,8 @@ export interface PurgeResult {
   classes: PurgeClassSummary[];
   /** The first entries purged (or that would be), for the report. */
   sample: PurgeCandidate[];
+  /** Archived Temporal histories removed: their flow's every ledger entry is past retention. */
+  historiesRemoved: { workflowId: string; runId: string; sha256: string }[];
 }
 
 export class PurgeRefusedError extends Error {
@@ -161,7 +163,7 @@ export async function purgeLedger(prisma: PrismaClient, opts: { asOf: string; ti
   const before = await verifyAuditChain(prisma);
   if (!before.ok) throw new PurgeRefusedError(`the audit ledger does not verify (entry ${before.brokenAtSeq}: ${before.message}); nothing was purged`);
   const plan = await planPurge(prisma, opts);
-  const result: PurgeResult = { asOf: opts.asOf, dryRun: opts.dryRun, purged: 0, purgeEntries: [], classes: plan.classes, sample: plan.candidates.slice(0, 50) };
+  const result: PurgeResult = { asOf: opts.asOf, dryRun: opts.dryRun, purged: 0, purgeEntries: [], classes: plan.classes, sample: plan.candidates.slice(0, 50), historiesRemoved: [] };
   if (opts.dryRun) return { ...result, purged: plan.candidates.length };
   const runId = randomUUID();
   // Always at least one entry: a purge that found nothing to remove is on the record too.
@@ -204,5 +206,38 @@ export async function purgeLedger(prisma: PrismaClient, opts: { asOf: string; ti
     result.purgeEntries.push(entry.seq.toString());
     result.purged += batch.length;
   }
+  result.historiesRemoved = await purgeArchivedHistories(prisma, opts.actor, runId);
   return result;
+}
+
+/**
+ * An archived Temporal history goes when its flow's record does: once every ledger entry of the
+ * flow (reads and archive notes aside) has been purged. Its removal is a ledger entry listing each
+ * history's sha256, in the same transaction, so what was removed stays provable.
+ */
+async function purgeArchivedHistories(prisma: PrismaClient, actor: string, runId: string): Promise<PurgeResult['historiesRemoved']> {
+  const gone = await prisma.$queryRaw<{ workflowId: string; runId: string; sha256: string }[]>`
+    SELECT h.workflow_id AS "workflowId", h.run_id AS "runId", h.sha256
+      FROM audit_history h
+     WHERE EXISTS (SELECT 1 FROM audit_entry e WHERE e.workflow_id = h.workflow_id AND e.purged_by IS NOT NULL)
+       AND NOT EXISTS (
+             SELECT 1 FROM audit_entry e
+              WHERE e.workflow_id = h.workflow_id AND e.purged_by IS NULL
+                AND e.action NOT IN ('audit.accessed', 'audit.history_archived', ${PURGE_ACTION}))
+     ORDER BY h.workflow_id, h.run_id`;
+  if (gone.length === 0) return [];
+  await prisma.$transaction(async (tx) => {
+    await appendInTransaction(tx, [
+      {
+        businessKey: `${PURGE_ACTION}:${runId}:histories`,
+        occurredAt: new Date().toISOString(),
+        actor,
+        action: 'audit.histories_purged',
+        rule: '45 CFR 164.316(b)(2)',
+        detail: { reason: "every ledger entry of these flows is past retention", histories: gone },
+      },
+    ]);
+    for (const h of gone) await tx.auditHistory.delete({ where: { workflowId_runId: { workflowId: h.workflowId, runId: h.runId } } });
+  });
+  return gone;
 }

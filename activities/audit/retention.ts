@@ -54,7 +54,7 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
     description: 'Purge and separation records: the proof that other records were removed on time',
     citation: '45 CFR 164.312(b); 45 CFR 164.316(b)(2)',
     basis: { kind: 'permanent' },
-    match: { actions: ['audit.purged', SEPARATION_ACTION] },
+    match: { actions: ['audit.purged', 'audit.histories_purged', SEPARATION_ACTION] },
   },
   {
     recordClass: 'i9',

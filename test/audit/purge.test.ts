@@ -208,6 +208,31 @@ describe('purge', () => {
     expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, brokenAtSeq: purgeSeq, problem: 'edited' });
   });
 
+  it("removes an archived Temporal history only once its flow's whole record is past retention, on the record", async () => {
+    const checklist = (wf: string, start: string, closed: string): AuditEvent[] => {
+      const base = { flowType: 'checklist', workflowId: wf, runId: 'run-1' };
+      return [
+        { ...base, businessKey: `${wf}:flow.started`, occurredAt: at(start), actor: 'manager@clinic.example', action: 'flow.started', detail: { title: wf } },
+        { ...base, businessKey: `${wf}:flow.completed`, occurredAt: at(closed), actor: 'system:practiceflow', action: 'flow.completed', detail: {} },
+        { ...base, businessKey: `audit.history_archived:${wf}:run-1:9`, occurredAt: at(closed), actor: 'system:history-archive', action: 'audit.history_archived', detail: { sha256: `sha-${wf}` } },
+      ];
+    };
+    await appendAuditEvents(prisma, [...checklist('checklist-2017', '2017-03-01', '2017-03-20'), ...checklist('checklist-2025', '2025-03-01', '2025-03-20')]);
+    for (const wf of ['checklist-2017', 'checklist-2025']) {
+      await prisma.auditHistory.create({ data: { workflowId: wf, runId: 'run-1', workflowType: 'checklistFlow', capturedAt: new Date(), capturedBy: 'system:history-archive', eventCount: 9, closed: true, sha256: `sha-${wf}`, history: { events: [] } } });
+    }
+    const dry = await purgeLedger(prisma, { asOf: '2026-11-22', timeZone: ZONE, actor: 'compliance@clinic.example', dryRun: true });
+    expect(dry.historiesRemoved).toEqual([]);
+    expect(await prisma.auditHistory.count()).toBe(2);
+
+    const result = await purgeLedger(prisma, { asOf: '2026-11-22', timeZone: ZONE, actor: 'compliance@clinic.example', dryRun: false });
+    expect(result.historiesRemoved).toEqual([{ workflowId: 'checklist-2017', runId: 'run-1', sha256: 'sha-checklist-2017' }]);
+    expect((await prisma.auditHistory.findMany()).map((h) => h.workflowId)).toEqual(['checklist-2025']);
+    const note = await prisma.auditEntry.findFirst({ where: { action: 'audit.histories_purged' } });
+    expect(note).toMatchObject({ actor: 'compliance@clinic.example', detail: { histories: [{ workflowId: 'checklist-2017', runId: 'run-1', sha256: 'sha-checklist-2017' }] } });
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true });
+  });
+
   it('refuses to purge a ledger that does not verify', async () => {
     await seedPractice();
     await prisma.$executeRawUnsafe(`UPDATE audit_entry SET actor = 'someone.else@clinic.example' WHERE seq = 3`);
