@@ -27,7 +27,8 @@ export function siteScheduleSync(site: SiteState, today: IsoDate, triggerNow: bo
       const args: ObligationFlowInput = {
         siteId: profile.siteId,
         obligation,
-        profile,
+        // The roster drives BBP cycles, not schedules: left out of every schedule's arguments.
+        profile: { ...profile, roster: [] },
         anchor: site.registeredOn,
         contacts: site.contacts,
         practice: site.practice,
