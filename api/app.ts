@@ -14,6 +14,7 @@ import type { FieldProblem } from '../domain/errors';
 import { invalid, ServiceError, type ServiceErrorType } from '../services/errors';
 import { actorFor, authorize, checkStaffTarget, staffView } from './access';
 import { authenticate, requestAuth, type ApiAuthOptions, type AppEnv } from './auth';
+import { registerConsole, type ConsoleOptions } from './console';
 import { openApiDocument } from './openapi';
 import { ACTOR_HEADER, routes, type ApiServices, type RouteSpec } from './routes';
 
@@ -37,6 +38,11 @@ export interface ApiAppOptions {
    * database credentials (the CLI's database mode, tests).
    */
   auth?: ApiAuthOptions;
+  /**
+   * The web console (./console.ts) served at / beside the API: where the Temporal Web UI and the
+   * local mailbox are. Served whenever the app authenticates (`auth`), since the console signs in.
+   */
+  console?: ConsoleOptions;
 }
 
 type ErrorBody = { error: { type: ServiceErrorType | 'Internal'; message: string; problems: FieldProblem[] } };
@@ -91,6 +97,8 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
     if (!owner) return c.json(errorBody('NotFound', 'no such calendar feed (it may have been revoked)'), 404);
     return c.body(await services.calendar.feed(owner.email), 200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, no-store' });
   });
+
+  if (options.auth) registerConsole(app, options.console ?? {});
 
   app.notFound((c) => c.json(errorBody('NotFound', `no route ${c.req.method} ${c.req.path} (see GET /api/openapi.json)`), 404));
 

@@ -78,6 +78,9 @@ async function main(): Promise<void> {
     summary.push(['Migrations', applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date']);
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
+    // What the web console links to: the dev server's Web UI and the local mail sink's folder.
+    let temporalUiUrl: string | undefined;
+    let mailDir: string | undefined;
     if (!temporalAddress) {
       const cliPath = await ensureTemporalCli({ log: (line) => console.log(`  ${line}`) });
       console.log('Starting Temporal dev server...');
@@ -92,13 +95,15 @@ async function main(): Promise<void> {
       temporalAddress = server.address;
       summary.push(['Temporal (dev server)', server.address]);
       if (server.uiUrl) summary.push(['Temporal Web UI', server.uiUrl]);
+      temporalUiUrl = server.uiUrl;
     } else {
       summary.push(['Temporal', `${temporalAddress} namespace ${config.TEMPORAL_NAMESPACE}`]);
     }
 
     let smtpUrl = config.SMTP_URL;
     if (!smtpUrl) {
-      const sink = await startMailSink({ port: config.MAIL_SINK_PORT, storeDir: resolve(dataDir, 'mail') });
+      mailDir = resolve(dataDir, 'mail');
+      const sink = await startMailSink({ port: config.MAIL_SINK_PORT, storeDir: mailDir });
       stoppers.push({ name: 'mail sink', stop: () => sink.stop() });
       smtpUrl = sink.url;
       summary.push(['Mail (local sink)', `${sink.url}  read it: npx practiceflow mail`]);
@@ -120,7 +125,13 @@ async function main(): Promise<void> {
     // The API before the worker: a port in use stops start-up before a worker holds the connection.
     const opened = openServices(config, { databaseUrl, temporalAddress });
     stoppers.push({ name: 'API connections', stop: () => opened.close() });
-    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services, auth: authOptionsFromConfig(config) });
+    api = await startApiServer({
+      host: config.API_HOST,
+      port: config.API_PORT,
+      services: opened.services,
+      auth: authOptionsFromConfig(config),
+      console: { temporalUiUrl, temporalNamespace: config.TEMPORAL_NAMESPACE, mailDir },
+    });
     const signIn = await firstAdmin(opened.services.users, dataDir, !config.DATABASE_URL);
     const apiServer = api;
     stoppers.push({ name: 'API', stop: () => apiServer.stop() });
@@ -139,6 +150,7 @@ async function main(): Promise<void> {
     });
     await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE);
     summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
+    summary.push(['Web console', `${api.url}/  (sign in as below)`]);
     summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list, npx practiceflow credential list`]);
     summary.push(['Sign-in', signIn]);
     summary.push(['Data folder', dataDir]);

@@ -1,5 +1,6 @@
 // `pretest`: makes sure the Temporal servers the tests use are present before vitest starts, so
 // the (possibly long, first-time) builds show progress here instead of inside a test hook.
+import { ensureChromium } from './chromium';
 import { formatDuration, isMainModule } from './common';
 import { ensureTemporalCli } from './temporal-cli';
 import { ensureTestServer } from './test-server';
@@ -8,6 +9,8 @@ export interface EnsuredTools {
   /** undefined: no CLI could be had; the dev server then comes from the SDK's download. */
   temporalCli: string | undefined;
   testServer: string;
+  /** undefined: none could be had (the web console's browser tests then fail saying why). */
+  chromium: string | undefined;
 }
 
 export async function ensureTools(opts: { log?: (line: string) => void } = {}): Promise<EnsuredTools> {
@@ -20,8 +23,16 @@ export async function ensureTools(opts: { log?: (line: string) => void } = {}): 
   log('[tools] Temporal CLI (dev server)…');
   const temporalCli = await ensureTemporalCli({ log: (l) => log(`[tools] ${l}`) });
   log(`[tools]   ${temporalCli ?? 'not available: the Temporal SDK download will be used (needs internet)'}`);
+  log('[tools] Chromium (web console browser tests)…');
+  let chromium: string | undefined;
+  try {
+    chromium = await ensureChromium({ log: (l) => log(`[tools] ${l}`) });
+    log(`[tools]   ${chromium}`);
+  } catch (err) {
+    log(`[tools]   not available: ${(err as Error).message}`);
+  }
   log(`[tools] done in ${formatDuration(Date.now() - started)}`);
-  return { temporalCli, testServer };
+  return { temporalCli, testServer, chromium };
 }
 
 if (await isMainModule(import.meta.url)) {

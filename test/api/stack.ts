@@ -117,7 +117,7 @@ export async function startApiStack(): Promise<ApiStack> {
       taskQueue: TASK_QUEUE,
       temporalAddress: temporal.address,
     });
-    const api: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, services, auth: TEST_AUTH });
+    const api: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, services, auth: TEST_AUTH, console: { temporalUiUrl: temporal.uiUrl } });
     stoppers.push(() => api.stop());
 
     const passwordHash = await services.users.hashPassword(TEST_PASSWORD);

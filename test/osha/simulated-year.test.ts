@@ -148,8 +148,13 @@ describe('a simulated year of an ambulatory site with two shifts and exposed sta
     });
     steps.sort((a, b) => a.at - b.at);
     for (const step of steps) {
-      await h.advanceTo(new Date(step.at).toISOString());
-      await step.run();
+      const label = new Date(step.at).toISOString();
+      await h.advanceTo(label);
+      // A step that stalls fails here, named, rather than as the whole test's timeout.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([step.run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the step at ${label} did not finish in 2 minutes`)), 120_000)))]).finally(() =>
+        clearTimeout(timer),
+      );
     }
     // Both cycles restarted from the actual training dates.
     const next = async (employeeId: string) =>

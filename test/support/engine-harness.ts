@@ -66,9 +66,22 @@ export async function startEngineHarness(opts: { afterSent?: (email: OutboundEma
     prisma: db.prisma,
     async advanceTo(iso) {
       const target = Date.parse(iso);
-      const now = await env.currentTimeMs();
-      if (target < now) throw new Error(`cannot move the test clock back from ${new Date(now).toISOString()} to ${iso}`);
-      await env.sleep(target - now);
+      const start = await env.currentTimeMs();
+      if (target < start) throw new Error(`cannot move the test clock back from ${new Date(start).toISOString()} to ${iso}`);
+      // The test server's sleep RPC can be lost when its connection is reset (the server refuses
+      // the client's keepalive pings under load): wait a while, then look at the clock and sleep
+      // for what is left, instead of hanging the run.
+      for (let attempt = 1; ; attempt++) {
+        const now = await env.currentTimeMs();
+        if (now >= target) return;
+        let timer: NodeJS.Timeout | undefined;
+        const slept = await Promise.race([
+          env.sleep(target - now).then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 45_000))),
+        ]).finally(() => clearTimeout(timer));
+        if (slept) return;
+        if (attempt === 4) throw new Error(`the test server's clock did not reach ${iso} (it is at ${new Date(await env.currentTimeMs()).toISOString()})`);
+      }
     },
     mailFor(workflowId) {
       return sink.messages().filter((m) => m.headers['x-practiceflow-flow'] === workflowId);

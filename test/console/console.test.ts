@@ -1,0 +1,262 @@
+// The web console in a real browser (Debian's Chromium driven by playwright-core) against a real
+// stack (test/api/stack.ts: Temporal dev server, Postgres, SMTP sink, worker, the HTTP API that
+// serves the console). A manager starts an onboarding from the form (validation messages next to
+// the field, the plan preview before starting), completes a task and sees it in the timeline; an
+// auditor reads but a write from the console is refused with the API's 403 and changes nothing;
+// staff see and complete only their own tasks; a signed-out page goes back to sign-in.
+// Screenshots of the main pages are written to docs/screenshots/ (used in the README).
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer } from '../../api/server';
+import { mailFileBase } from '../../devstack/mailbox';
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/tools/chromium';
+import { eventually, isoDay, TEST_AUTH, TEST_PASSWORD, useApiStack } from '../api/stack';
+
+const MANAGER = 'lead@clinic.example';
+const AUDITOR = 'auditor@accreditor.example';
+const HIRE = 'h-7001';
+const STAFF = `${HIRE}@staff.example`;
+const FLOW = `onboarding-${HIRE}`;
+const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+const stack = useApiStack();
+let browser: Browser;
+
+beforeAll(async () => {
+  const executablePath = await findChromium();
+  if (!executablePath) throw new Error('no Chromium: run `npm run tools:ensure` (installs Debian\'s chromium as root) or set CHROMIUM_PATH');
+  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
+  await mkdir(SHOTS, { recursive: true });
+  await stack.tokenFor(MANAGER, 'manager');
+  await stack.tokenFor(AUDITOR, 'auditor');
+  await stack.tokenFor(STAFF, 'staff');
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  return context.newPage();
+}
+
+async function signIn(page: Page, email: string, base = stack.url): Promise<void> {
+  await page.goto(`${base}/#/sign-in`);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Every section of the page has loaded (no evaluated script: the console's CSP forbids eval). */
+const settled = (page: Page) => expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+async function taskStatus(flowId: string, key: string): Promise<string | undefined> {
+  const flow = await stack.service.getFlow(flowId);
+  return flow.tasks.find((t) => t.key === key)?.status;
+}
+
+describe('web console', () => {
+  it('sends an anonymous visitor to sign-in, refuses a wrong password, and signs a manager in to Today', async () => {
+    const page = await newPage();
+    await page.goto(`${stack.url}/`);
+    await page.getByRole('heading', { name: 'Sign in to PracticeFlow' }).waitFor();
+    await expect(page.getByRole('status').filter({ hasText: 'sign in' }).first().textContent()).resolves.toMatch(/sign in/i);
+    await page.getByLabel('Email', { exact: true }).fill(MANAGER);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/401/);
+    await shot(page, 'sign-in');
+
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    for (const section of ['Overdue tasks', 'Due this week', 'Escalations', 'Payer clocks past due', 'Credentials expiring within 90 days', 'Upcoming fire drills']) {
+      await page.getByRole('heading', { name: section }).waitFor();
+    }
+    await settled(page);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('starts an onboarding from the form: field messages from the API, the plan preview, then the flow page', async () => {
+    const page = await newPage();
+    await signIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Start a flow' }).click();
+    await page.getByRole('link', { name: 'New-hire onboarding' }).click();
+    await page.getByRole('heading', { name: 'Start onboarding' }).waitFor();
+
+    await page.getByLabel('Hire id').fill('not a hire id!');
+    await page.getByLabel('Name', { exact: true }).fill('Dana Reyes');
+    await page.getByLabel('Email', { exact: true }).fill(STAFF);
+    await page.getByLabel('Role').selectOption('medical_assistant');
+    await page.getByLabel('Start date').fill(isoDay(14));
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    // The API's message is next to the field, and the field is marked invalid.
+    const hireId = page.getByLabel('Hire id');
+    await expect.poll(() => hireId.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await hireId.getAttribute('aria-describedby'))!.split(' ');
+    const message = await page.locator(`[id="${describedBy.at(-1)}"]`).textContent();
+    expect(message).toMatch(/\S/);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/400/);
+
+    await hireId.fill(HIRE);
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    await page.getByRole('heading', { name: 'Plan preview' }).waitFor();
+    const preview = page.getByRole('table');
+    await expect(preview.textContent()).resolves.toContain('8 CFR 274a.2(b)(1)(ii)');
+    expect(await stack.prisma.flow.count({ where: { workflowId: FLOW } })).toBe(0); // a preview starts nothing
+    await shot(page, 'onboarding-plan');
+
+    await page.getByRole('button', { name: 'Start onboarding' }).click();
+    await page.getByRole('heading', { name: 'Checklist' }).waitFor();
+    expect(page.url()).toContain(`#/flows/${FLOW}`);
+    await expect(page.locator('#main').getByText(`Onboarding started: ${FLOW}.`).textContent()).resolves.toBeTruthy();
+    const row = await eventually(() => stack.prisma.flow.findUnique({ where: { workflowId: FLOW } }), 'the flow row');
+    expect(row?.startedBy).toBe(MANAGER);
+    await page.context().close();
+  });
+
+  it('completes a task from the flow page and shows it in the checklist and the audit timeline', async () => {
+    const page = await newPage();
+    await signIn(page, MANAGER);
+    await page.goto(`${stack.url}/#/flows/${FLOW}`);
+    await page.getByRole('heading', { name: 'Complete a task' }).waitFor();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Complete a task' }) });
+    await form.getByLabel('Task').selectOption('hipaa_training');
+    await form.getByLabel('Note').fill('Completed the HIPAA module in the LMS');
+    await form.getByRole('button', { name: 'Complete task' }).click();
+    await page.locator('#main').getByText('Task hipaa_training completed.').waitFor();
+    expect(await taskStatus(FLOW, 'hipaa_training')).toBe('completed');
+    const row = page.getByRole('row').filter({ hasText: 'hipaa_training' });
+    await expect(row.textContent()).resolves.toMatch(new RegExp(`completed.*${MANAGER}.*Note: Completed the HIPAA module`));
+
+    // The timeline comes from the audit ledger, which the worker writes: reload until it is there.
+    await eventually(async () => {
+      await page.reload();
+      const timeline = page.locator('ol.timeline');
+      await timeline.waitFor();
+      return (await timeline.textContent())?.includes(`completed by ${MANAGER}`);
+    }, 'the completion in the timeline');
+    await page.getByRole('link', { name: 'Open this flow in the Temporal Web UI' }).count();
+    await shot(page, 'flow');
+
+    await page.getByRole('link', { name: 'Flows', exact: true }).click();
+    await page.getByRole('link', { name: /Dana Reyes/ }).first().waitFor();
+    await shot(page, 'flows');
+    await page.context().close();
+  });
+
+  it('lets an auditor read everything but refuses their changes with the API\'s 403: nothing changes', async () => {
+    const page = await newPage();
+    await signIn(page, AUDITOR);
+    await expect(page.getByText('You are signed in as an auditor').first().textContent()).resolves.toBeTruthy();
+    expect(await page.getByRole('link', { name: 'Start a flow' }).count()).toBe(0);
+
+    await page.goto(`${stack.url}/#/flows/${FLOW}`);
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Complete a task' }) });
+    await form.getByLabel('Task').selectOption('bbp_training');
+    await form.getByRole('button', { name: 'Complete task' }).click();
+    const alert = form.getByRole('alert');
+    await expect(alert.textContent()).resolves.toMatch(/Not allowed \(403\).*auditor/);
+    expect(await taskStatus(FLOW, 'bbp_training')).toBe('open');
+
+    // A plan is a read (allowed); starting is a write (refused), and no flow is created.
+    await page.goto(`${stack.url}/#/start/onboarding`);
+    await page.getByLabel('Hire id').fill('h-7002');
+    await page.getByLabel('Name', { exact: true }).fill('Sam Auditor-Try');
+    await page.getByLabel('Email', { exact: true }).fill('h-7002@staff.example');
+    await page.getByLabel('Start date').fill(isoDay(20));
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    await page.getByRole('heading', { name: 'Plan preview' }).waitFor();
+    await page.getByRole('button', { name: 'Start onboarding' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/403/);
+    expect(await stack.prisma.flow.count({ where: { workflowId: 'onboarding-h-7002' } })).toBe(0);
+
+    await page.goto(`${stack.url}/#/audit?flow=${FLOW}`);
+    await page.getByText(/OK: \d+ entries, the hash chain is intact/).waitFor();
+    await page.getByRole('heading', { name: `Timeline of ${FLOW}` }).waitFor();
+    await settled(page);
+    await shot(page, 'audit');
+    await page.context().close();
+  });
+
+  it('shows staff only their own tasks and lets them complete one', async () => {
+    const page = await newPage();
+    await signIn(page, STAFF);
+    await page.getByRole('heading', { name: 'My work' }).waitFor();
+    await page.getByLabel('Flow id').fill(FLOW);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('heading', { name: 'Checklist' }).waitFor();
+    const table = await page.getByRole('table').textContent();
+    expect(table).toContain('i9_section1');
+    expect(table).not.toContain('i9_section2'); // the manager's
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Complete a task' }) });
+    await form.getByLabel('Task').selectOption('i9_section1');
+    await form.getByRole('button', { name: 'Complete task' }).click();
+    await page.locator('#main').getByText('Task i9_section1 completed.').waitFor();
+    expect(await taskStatus(FLOW, 'i9_section1')).toBe('completed');
+    await page.context().close();
+  });
+
+  it('shows overdue tasks on Today, the lists, and sends the page back to sign-in once signed out', async () => {
+    // A hire who started days ago: their day-one tasks are overdue.
+    const late = await stack.request('POST', '/api/onboarding', { hireId: 'h-7003', name: 'Lee Park', email: 'h-7003@staff.example', role: 'nurse', startDate: isoDay(-6), managerEmail: MANAGER });
+    expect(late.status).toBe(201);
+    const page = await newPage();
+    await signIn(page, MANAGER);
+    await eventually(async () => {
+      await page.goto(`${stack.url}/#/`);
+      const overdue = page.locator('section', { has: page.getByRole('heading', { name: 'Overdue tasks' }) });
+      await settled(page);
+      return (await overdue.textContent())?.includes('onboarding-h-7003');
+    }, 'the overdue tasks on Today');
+    await shot(page, 'today');
+    for (const [hash, heading] of [
+      ['#/credentials', 'Credentials by expiry'],
+      ['#/appeals', 'Appeals by filing deadline'],
+      ['#/osha', 'OSHA compliance calendar'],
+    ] as const) {
+      await page.goto(`${stack.url}/${hash}`);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await settled(page);
+      expect(await page.getByRole('alert').count(), hash).toBe(0);
+    }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to PracticeFlow' }).waitFor();
+    await page.goto(`${stack.url}/#/flows/${FLOW}`);
+    await page.getByRole('heading', { name: 'Sign in to PracticeFlow' }).waitFor();
+    await page.context().close();
+  });
+
+  it('lists the local mail sink in the mailbox (development) for managers only', async () => {
+    // A server as `npm start` runs it with the local sink: the console gets the sink's folder.
+    const mailDir = await mkdtemp(path.join(tmpdir(), 'practiceflow-console-mail-'));
+    const mail = { id: 'm1console', receivedAt: new Date().toISOString(), envelopeFrom: 'practiceflow@clinic.example', envelopeTo: [STAFF], messageId: '<m1@clinic.example>', subject: 'Reminder: Form I-9 Section 1 is due', from: 'practiceflow@clinic.example', to: [STAFF], cc: [], text: 'Please complete Form I-9 Section 1.', headers: {} };
+    await writeFile(path.join(mailDir, `${mailFileBase(mail)}.json`), JSON.stringify(mail));
+    const server = await startApiServer({ host: '127.0.0.1', port: 0, services: stack.services, auth: TEST_AUTH, console: { mailDir } });
+    try {
+      const page = await newPage();
+      await signIn(page, MANAGER, server.url);
+      await page.getByRole('link', { name: 'Mailbox' }).click();
+      await page.getByRole('link', { name: mail.subject }).click();
+      await page.getByText('Please complete Form I-9 Section 1.').waitFor();
+      await page.context().close();
+      const auditor = await fetch(`${server.url}/api/console/mail`, { headers: { authorization: `Bearer ${await stack.tokenFor(AUDITOR, 'auditor')}` } });
+      expect(auditor.status).toBe(403);
+      // Without a local sink (the stack's server) there is no mailbox.
+      const none = await fetch(`${stack.url}/api/console/mail`, { headers: { authorization: `Bearer ${await stack.tokenFor(MANAGER)}` } });
+      expect(none.status).toBe(404);
+    } finally {
+      await server.stop();
+      await rm(mailDir, { recursive: true, force: true });
+    }
+  });
+});
