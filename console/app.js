@@ -179,13 +179,16 @@ let fieldSeq = 0;
 
 /**
  * A labelled input with room for the API's message about it (aria-describedby).
- * @param {{ name: string, label: string, type?: string, value?: string, required?: boolean, hint?: string, options?: (string | [string, string])[], textarea?: boolean, autocomplete?: string, min?: string }} spec
+ * @param {{ name: string, label: string, type?: string, value?: string, required?: boolean, hint?: string, options?: (string | [string, string])[], textarea?: boolean, autocomplete?: string, min?: string, step?: string, kind?: 'number' | 'boolean' | 'list' | 'datetime' }} spec
+ * `name` may be dotted (`payer.name`): body() nests it, and the API's problem at that path lands here.
+ * `kind` converts the value in body(): a number, true/false, a comma-separated list, a local date-time
+ * as ISO 8601 with the browser's offset.
  */
 function field(spec) {
   const id = `f-${spec.name.replace(/[^A-Za-z0-9]/g, '-')}-${++fieldSeq}`;
   const hintId = spec.hint ? `${id}-hint` : undefined;
   const errorId = `${id}-error`;
-  const common = { id, name: spec.name, required: spec.required, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' '), autocomplete: spec.autocomplete };
+  const common = { id, name: spec.name, required: spec.required, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' '), autocomplete: spec.autocomplete, 'data-kind': spec.kind };
   let control;
   if (spec.options) {
     control = h(
@@ -199,7 +202,7 @@ function field(spec) {
   } else if (spec.textarea) {
     control = h('textarea', common, spec.value ?? '');
   } else {
-    control = h('input', { ...common, type: spec.type ?? 'text', value: spec.value, min: spec.min });
+    control = h('input', { ...common, type: spec.type ?? 'text', value: spec.value, min: spec.min, step: spec.step });
   }
   return h('div', { class: 'field', 'data-field': spec.name }, h('label', { for: id }, spec.label, spec.required ? '' : h('span', { class: 'muted' }, ' (optional)')), spec.hint ? h('span', { class: 'hint', id: hintId }, spec.hint) : null, control, h('span', { class: 'field-error', id: errorId }));
 }
@@ -212,13 +215,68 @@ function values(/** @type {HTMLFormElement} */ form) {
   return out;
 }
 
+/** A local `YYYY-MM-DDTHH:mm` as ISO 8601 with the browser's offset (what the API's date-times take). */
+function withOffset(/** @type {string} */ local) {
+  const d = new Date(local);
+  if (Number.isNaN(d.getTime())) return local;
+  const off = -d.getTimezoneOffset();
+  const pad = (/** @type {number} */ n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  return `${local.length === 16 ? `${local}:00` : local}${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
+}
+
 /**
- * Shows the API's answer on the form: each problem next to its field (by `path`), the rest and the
- * message in an alert at the top. Returns whether there were errors.
+ * The form as a JSON body: dotted names nest (`payer.name` -> { payer: { name } }), each field's
+ * `data-kind` converts it; empty fields are left out (a `list` is always sent, [] when empty).
+ * @param {HTMLFormElement} form
+ * @returns {Record<string, any>}
+ */
+function body(form) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const el of /** @type {HTMLCollectionOf<HTMLInputElement>} */ (form.elements)) {
+    if (!el.name || el.tagName === 'BUTTON' || el.disabled) continue;
+    const raw = el.value.trim();
+    const kind = el.dataset.kind;
+    /** @type {unknown} */
+    let value = raw;
+    if (kind === 'list') value = raw.split(/[\s,]+/).filter(Boolean);
+    else if (raw === '') continue;
+    else if (kind === 'number') value = Number.isNaN(Number(raw)) ? raw : Number(raw);
+    else if (kind === 'boolean') value = raw === 'true';
+    else if (kind === 'datetime') value = withOffset(raw);
+    const keys = el.name.split('.');
+    let target = out;
+    for (const key of keys.slice(0, -1)) target = target[key] ??= {};
+    target[/** @type {string} */ (keys.at(-1))] = value;
+  }
+  return out;
+}
+
+/**
+ * The field a problem's path belongs to: the longest dotted prefix that names a field, so
+ * `payer.name` lands on the payer-name input and `denialCodes.1` on the denial-codes one.
+ * @param {HTMLFormElement} form @param {string} path @param {Record<string, string>} aliases
+ */
+function fieldFor(form, path, aliases) {
+  const parts = path.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const prefix = parts.slice(0, n).join('.');
+    const name = aliases[prefix] ?? prefix;
+    const wrap = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (wrap) return { wrap, name: prefix };
+  }
+  return null;
+}
+
+/**
+ * Shows the API's answer on the form: each problem next to its field (by `path`, see fieldFor), the
+ * rest and the message in an alert at the top. Returns whether there were errors.
  * @param {HTMLFormElement} form
  * @param {ApiResult | null} result
+ * @param {Record<string, string>} [aliases] problem paths that belong to a differently named field
+ *   (a plan route's `amountInControversy` is the start form's `deniedAmount`)
  */
-function showProblems(form, result) {
+function showProblems(form, result, aliases = {}) {
   const box = /** @type {HTMLElement} */ (form.querySelector('.form-status'));
   for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -228,16 +286,17 @@ function showProblems(form, result) {
   /** @type {HTMLElement | null} */
   let first = null;
   for (const problem of result.error.problems) {
-    const name = problem.path.split('.')[0] ?? '';
-    const wrap = name ? form.querySelector(`[data-field="${CSS.escape(name)}"]`) : null;
-    if (!wrap) {
+    const found = fieldFor(form, problem.path, aliases);
+    if (!found) {
       unplaced.push(problem);
       continue;
     }
+    const { wrap, name } = found;
     const control = /** @type {HTMLElement} */ (wrap.querySelector('input, select, textarea'));
     control.setAttribute('aria-invalid', 'true');
     const err = /** @type {HTMLElement} */ (wrap.querySelector('.field-error'));
-    err.textContent = `${problem.path === name ? '' : `${problem.path}: `}${problem.message}`;
+    const text = `${problem.path === name ? '' : `${problem.path}: `}${problem.message}`;
+    err.textContent = err.textContent ? `${err.textContent}; ${text}` : text;
     first ??= control;
   }
   box.append(errorBox(result.error, result.status));
@@ -432,7 +491,45 @@ function statusBadge(/** @type {any} */ task) {
   return task.overdue ? badge('overdue', 'bad') : badge('open');
 }
 
+/**
+ * A credential flow (credential-<credentialId>) has no checklist (GET /api/flows/... cannot query it):
+ * its page shows the credential from GET /api/credentials/:credentialId instead.
+ */
+async function credentialFlowPage(/** @type {string} */ flowId) {
+  const result = await api('GET', `/api/credentials/${encodeURIComponent(flowId.slice('credential-'.length))}`);
+  if (!result.ok) return page(flowId, errorBox(result.error, result.status), h('p', null, link('#/credentials', 'Back to credentials')));
+  const d = result.data;
+  const c = d.credential;
+  page(
+    `${c.type.replace(/_/g, ' ')}${c.jurisdiction ? ` (${c.jurisdiction})` : ''}: ${c.providerId}`,
+    h(
+      'dl',
+      { class: 'facts' },
+      [
+        ['Flow', [h('code', null, d.flowId), ' ', badge(d.status, d.status === 'active' ? 'good' : d.status === 'retired' ? 'neutral' : 'bad')]],
+        ['Credential', `${c.credentialId}${c.number ? `, number ${c.number}` : ''}${c.issuer ? `, issued by ${c.issuer}` : ''}`],
+        ['Due date', c.dueDate],
+        ['Lapses on', d.lapsesOn],
+        ['Grace ends', d.graceEndsOn],
+        ['Renewal opens', d.renewalOpensOn],
+        ['Next notice', d.nextNotice ? `${d.nextNotice.key} ${when(d.nextNotice.at)}` : undefined],
+        ['Provider', c.providerEmail],
+        ['Owner', c.ownerEmail],
+        ['Manager', c.managerEmail],
+        ['Rule', d.rule],
+      ]
+        .filter(([, v]) => v !== undefined && v !== null && v !== '')
+        .map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+    ),
+    d.notice ? h('p', { class: 'info' }, d.notice) : null,
+    d.flags.length ? [h('h2', null, 'Lapse flags in force'), h('ul', null, d.flags.map((/** @type {any} */ f) => h('li', null, h('code', null, f.flag), ' ', f.description)))] : null,
+    h('h2', null, 'History'),
+    h('ol', { class: 'timeline' }, d.history.map((/** @type {any} */ e) => h('li', null, h('time', { datetime: e.at }, when(e.at)), `${e.action}${e.task ? ` ${e.task}` : ''} by ${e.actor}`))),
+  );
+}
+
 async function flowPage(/** @type {string} */ flowId) {
+  if (flowId.startsWith('credential-')) return credentialFlowPage(flowId);
   const result = await api('GET', `/api/flows/${encodeURIComponent(flowId)}`);
   if (!result.ok) return page(flowId, errorBox(result.error, result.status), h('p', null, link('#/', 'Back to today')));
   const flow = result.data;
@@ -575,68 +672,48 @@ let sessionFlash = '';
 
 // ---- Start a flow -----------------------------------------------------------------------------
 
-function startPage() {
-  page(
-    'Start a flow',
-    h(
-      'ul',
-      null,
-      h('li', null, link('#/start/onboarding', 'New-hire onboarding'), ' – preview the checklist and its legal due dates, then start.'),
-      h('li', null, 'Provider credential: ', h('code', null, 'POST /api/credentials'), ' (preview: ', h('code', null, 'POST /api/credentials/plan'), ')'),
-      h('li', null, 'Prior authorization: ', h('code', null, 'POST /api/prior-auth'), ' (preview: ', h('code', null, 'POST /api/prior-auth/plan'), ')'),
-      h('li', null, 'Claim appeal: ', h('code', null, 'POST /api/appeals'), ' (preview: ', h('code', null, 'POST /api/appeals/plan'), ')'),
-    ),
-    h('p', null, 'The request fields of each are described in the ', link('/api/openapi.json', 'API document (OpenAPI)'), ' and by ', h('code', null, 'npx practiceflow --help'), '.'),
-  );
-}
+const CREDENTIAL_TYPES = ['state_license', 'dea_registration', 'board_certification', 'caqh_attestation', 'payer_recredentialing', 'medicare_revalidation', 'hospital_privileges', 'malpractice_insurance', 'bls_card', 'acls_card'];
+const PAYER_TYPES = ['medicare_ffs', 'medicare_advantage', 'medicaid_ffs', 'medicaid_managed_care', 'chip', 'ffe_qhp', 'commercial', 'aca_individual'];
+const APPEAL_LEVELS = ['redetermination', 'reconsideration', 'alj', 'internal', 'external'];
+/** The level POST /api/appeals files when none is given (domain/appeals/filing.ts), for the preview. */
+const FIRST_APPEAL_LEVEL = /** @type {Record<string, string>} */ ({ medicare_ffs: 'redetermination', medicare_advantage: 'reconsideration', medicaid_ffs: 'internal', medicaid_managed_care: 'internal', chip: 'internal', ffe_qhp: 'internal', commercial: 'internal', aca_individual: 'internal' });
 
-function onboardingPage() {
+const choices = (/** @type {string[]} */ list) => list.map((v) => /** @type {[string, string]} */ ([v, v.replace(/_/g, ' ')]));
+const row = (/** @type {unknown[]} */ ...fields) => h('div', { class: 'fields-inline' }, fields);
+const facts = (/** @type {[string, unknown][]} */ pairs) => h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+const payerFields = () => row(field({ name: 'payer.type', label: 'Payer type', options: choices(PAYER_TYPES), required: true }), field({ name: 'payer.id', label: 'Payer id', hint: 'Lower-case, e.g. aetna (contract overrides)' }), field({ name: 'payer.name', label: 'Payer name' }));
+const peopleFields = () => row(field({ name: 'staffEmail', label: 'Staff email', type: 'email', required: true, autocomplete: 'off', hint: 'Who works the tasks' }), field({ name: 'managerEmail', label: 'Manager email', type: 'email', required: true, value: me?.email }));
+
+/**
+ * @typedef {{
+ *   title: string, intro: string, legend: string, fields: unknown[], startLabel: string,
+ *   plan: { path: string, body?: (b: Record<string, any>) => unknown, aliases?: Record<string, string>, show: (data: any) => { content: unknown[], canStart?: boolean } },
+ *   start: { path: string, body?: (b: Record<string, any>) => unknown, flash: (data: any) => string },
+ * }} StartSpec
+ */
+
+/**
+ * A "preview, then start" page: the preview posts the form to the plan route (a read: no side
+ * effects) and shows what it computed; Start posts exactly the previewed form to the create route and
+ * opens the new flow's page. The API's problems land next to their fields (dotted paths too).
+ * @param {StartSpec} spec
+ */
+function startFormPage(spec) {
   const form = /** @type {HTMLFormElement} */ (
     h(
       'form',
-      { novalidate: true, 'aria-labelledby': 'hire-legend' },
+      { novalidate: true, 'aria-labelledby': 'start-legend' },
       formStatus(),
-      h(
-        'fieldset',
-        null,
-        h('legend', { id: 'hire-legend' }, 'The hire'),
-        h(
-          'div',
-          { class: 'fields-inline' },
-          field({ name: 'hireId', label: 'Hire id', required: true, hint: 'Letters, digits and dashes, e.g. h-1042' }),
-          field({ name: 'name', label: 'Name', required: true, autocomplete: 'off' }),
-          field({ name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'off' }),
-        ),
-        h(
-          'div',
-          { class: 'fields-inline' },
-          field({ name: 'role', label: 'Role', options: HIRE_ROLES.map((r) => /** @type {[string, string]} */ ([r, r.replace(/_/g, ' ')])), required: true }),
-          field({ name: 'startDate', label: 'Start date', type: 'date', required: true }),
-          field({ name: 'managerEmail', label: 'Manager email', type: 'email', required: true, value: me?.email }),
-        ),
-        h(
-          'div',
-          { class: 'fields-inline' },
-          field({ name: 'occupationalExposure', label: 'Occupational exposure', options: [['', 'by role (default)'], ['true', 'yes'], ['false', 'no']] }),
-          field({ name: 'provider', label: 'Credentialed provider', options: [['', 'by role (default)'], ['true', 'yes'], ['false', 'no']] }),
-          field({ name: 'siteId', label: 'Site', hint: 'Default: practice' }),
-        ),
-      ),
+      h('fieldset', null, h('legend', { id: 'start-legend' }, spec.legend), spec.fields),
       h('div', { class: 'actions' }, h('button', { type: 'submit', name: 'action', value: 'preview' }, 'Preview the plan')),
       h('div', { id: 'plan' }),
     )
   );
   const planBox = /** @type {HTMLElement} */ (form.querySelector('#plan'));
-  const body = () => {
-    /** @type {Record<string, unknown>} */
-    const v = { ...values(form) };
-    for (const k of ['occupationalExposure', 'provider']) if (typeof v[k] === 'string') v[k] = v[k] === 'true';
-    return v;
-  };
   /** The body the preview was made for: Start sends exactly that. */
   let previewed = '';
   form.addEventListener('input', () => {
-    if (previewed && JSON.stringify(body()) !== previewed) {
+    if (previewed && JSON.stringify(body(form)) !== previewed) {
       planBox.replaceChildren(h('p', { class: 'info' }, 'The form changed: preview the plan again before starting.'));
       previewed = '';
     }
@@ -646,28 +723,182 @@ function onboardingPage() {
     const submitter = /** @type {SubmitEvent} */ (e).submitter;
     const action = submitter instanceof HTMLButtonElement ? submitter.value : 'preview';
     if (action === 'start' && previewed) {
-      const result = await api('POST', '/api/onboarding', JSON.parse(previewed));
+      const request = JSON.parse(previewed);
+      const result = await api('POST', spec.start.path, spec.start.body ? spec.start.body(request) : request);
       if (showProblems(form, result) || !result.ok) return;
-      sessionFlash = `Onboarding started: ${result.data.flowId}.`;
+      sessionFlash = spec.start.flash(result.data);
       location.hash = `#/flows/${encodeURIComponent(result.data.flowId)}`;
       return;
     }
-    const request = body();
-    const result = await api('POST', '/api/onboarding/plan', request);
-    if (showProblems(form, result) || !result.ok) {
+    const request = body(form);
+    const aliases = spec.plan.aliases ?? {};
+    const result = await api('POST', spec.plan.path, spec.plan.body ? spec.plan.body(request) : request);
+    if (showProblems(form, result, aliases) || !result.ok) {
       planBox.replaceChildren();
       return;
     }
     previewed = JSON.stringify(request);
-    planBox.replaceChildren(
-      h('h2', { id: 'plan-title', tabindex: '-1' }, 'Plan preview'),
-      h('p', null, `${result.data.tasks.length} tasks. Nothing has started yet.`),
-      table('Plan preview', ['Task', 'Who', 'Due', 'Rule'], result.data.tasks.map((/** @type {any} */ t) => [t.title, t.assignee, t.dueDate, t.rule])),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', name: 'action', value: 'start' }, 'Start onboarding')),
-    );
+    const shown = spec.plan.show(result.data);
+    planBox.replaceChildren(h('h2', { id: 'plan-title', tabindex: '-1' }, 'Plan preview'));
+    append(planBox, [shown.content, shown.canStart === false ? null : h('div', { class: 'actions' }, h('button', { type: 'submit', name: 'action', value: 'start' }, spec.startLabel))]);
     /** @type {HTMLElement} */ (planBox.querySelector('#plan-title')).focus();
   });
-  page('Start onboarding', h('p', null, 'Due dates are computed from the start date under the rules in force on it. Preview the plan, then start.'), form);
+  page(spec.title, h('p', null, spec.intro), form);
+}
+
+/** @type {Record<string, { link: string, about: string, spec: () => StartSpec }>} */
+const START_FORMS = {
+  onboarding: {
+    link: 'New-hire onboarding',
+    about: 'preview the checklist and its legal due dates, then start.',
+    spec: () => ({
+      title: 'Start onboarding',
+      intro: 'Due dates are computed from the start date under the rules in force on it. Preview the plan, then start.',
+      legend: 'The hire',
+      fields: [
+        row(field({ name: 'hireId', label: 'Hire id', required: true, hint: 'Letters, digits and dashes, e.g. h-1042' }), field({ name: 'name', label: 'Name', required: true, autocomplete: 'off' }), field({ name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'off' })),
+        row(field({ name: 'role', label: 'Role', options: choices(HIRE_ROLES), required: true }), field({ name: 'startDate', label: 'Start date', type: 'date', required: true }), field({ name: 'managerEmail', label: 'Manager email', type: 'email', required: true, value: me?.email })),
+        row(
+          field({ name: 'occupationalExposure', label: 'Occupational exposure', options: [['', 'by role (default)'], ['true', 'yes'], ['false', 'no']], kind: 'boolean' }),
+          field({ name: 'provider', label: 'Credentialed provider', options: [['', 'by role (default)'], ['true', 'yes'], ['false', 'no']], kind: 'boolean' }),
+          field({ name: 'siteId', label: 'Site', hint: 'Default: practice' }),
+        ),
+      ],
+      startLabel: 'Start onboarding',
+      plan: {
+        path: '/api/onboarding/plan',
+        show: (plan) => ({ content: [h('p', null, `${plan.tasks.length} tasks. Nothing has started yet.`), table('Plan preview', ['Task', 'Who', 'Due', 'Rule'], plan.tasks.map((/** @type {any} */ t) => [t.title, t.assignee, t.dueDate, t.rule]))] }),
+      },
+      start: { path: '/api/onboarding', flash: (r) => `Onboarding started: ${r.flowId}.` },
+    }),
+  },
+  credential: {
+    link: 'Provider credential',
+    about: 'a license, DEA registration, certification...: preview its reminders, lapse day and renewal window, then add it.',
+    spec: () => ({
+      title: 'Add a credential',
+      intro: 'Reminders go out on business days before the due date, under the rule for the credential type and state. Preview the plan, then add.',
+      legend: 'The credential',
+      fields: [
+        row(field({ name: 'credentialId', label: 'Credential id', required: true, hint: 'Letters, digits, - or _, e.g. lic-ca-1042' }), field({ name: 'providerId', label: 'Provider id', required: true, hint: 'NPI or the hire id' }), field({ name: 'type', label: 'Credential type', options: choices(CREDENTIAL_TYPES), required: true })),
+        row(field({ name: 'jurisdiction', label: 'State', hint: 'Two letters, e.g. CA (licenses, DEA)' }), field({ name: 'issuer', label: 'Issuer', hint: 'Board, payer or hospital (required for payer and hospital)' }), field({ name: 'number', label: 'Number' })),
+        row(field({ name: 'issueDate', label: 'Issue date', type: 'date' }), field({ name: 'dueDate', label: 'Due date', type: 'date', required: true, hint: 'Expiry or next due date' }), field({ name: 'evidence', label: 'Evidence', hint: 'Document id or file name' })),
+        row(field({ name: 'providerEmail', label: 'Provider email', type: 'email', required: true, autocomplete: 'off' }), field({ name: 'ownerEmail', label: 'Owner email', type: 'email', required: true, value: me?.email, hint: 'The credentialing coordinator' }), field({ name: 'managerEmail', label: 'Manager email', type: 'email', required: true, value: me?.email })),
+      ],
+      startLabel: 'Add credential',
+      plan: {
+        path: '/api/credentials/plan',
+        show: (plan) => ({
+          content: [
+            h('p', null, 'Nothing has been added yet.'),
+            facts([
+              ['Due date', plan.dueDate],
+              ['Reminders', plan.reminders.join(', ')],
+              ['Lapses on', plan.lapsesOn],
+              ['Grace ends', plan.graceEndsOn],
+              ['Renewal opens', plan.renewalOpensOn],
+              ['Rule', plan.rule],
+            ]),
+          ],
+        }),
+      },
+      start: { path: '/api/credentials', flash: (r) => `Credential added: ${r.flowId} (due ${r.plan.dueDate}).${r.warnings?.length ? ` ${r.warnings.join(' ')}` : ''}` },
+    }),
+  },
+  'prior-auth': {
+    link: 'Prior authorization',
+    about: "preview the payer's decision deadline, then start the eligibility and documentation tasks.",
+    spec: () => ({
+      title: 'Start a prior authorization',
+      intro: "Identifiers only: the patient is a reference (MRN), never a name. The preview shows the payer's decision deadline for a submission at the time given.",
+      legend: 'The request',
+      fields: [
+        row(field({ name: 'authorizationId', label: 'Authorization id', required: true, hint: 'e.g. pa-2027-0042' }), field({ name: 'patientRef', label: 'Patient reference', required: true, autocomplete: 'off', hint: 'An identifier with digits, e.g. mrn-001234' }), field({ name: 'orderingProvider', label: 'Ordering provider', required: true, hint: 'NPI or practice id' })),
+        payerFields(),
+        row(field({ name: 'service.code', label: 'Service code', required: true, hint: 'CPT or HCPCS, e.g. 72148' }), field({ name: 'service.units', label: 'Units', type: 'number', min: '1', value: '1', required: true, kind: 'number' }), field({ name: 'service.scheduledDate', label: 'Scheduled date', type: 'date', required: true })),
+        row(field({ name: 'urgency', label: 'Urgency', options: choices(['standard', 'expedited']), required: true }), field({ name: 'submittedAt', label: 'Submission to the payer', type: 'datetime-local', kind: 'datetime', required: true, hint: 'For the preview only: when the payer receives it' })),
+        peopleFields(),
+      ],
+      startLabel: 'Start prior authorization',
+      plan: {
+        path: '/api/prior-auth/plan',
+        body: (b) => ({ payer: b.payer, urgency: b.urgency, submittedAt: b.submittedAt }),
+        show: (plan) => ({
+          content: [
+            h('p', null, 'Nothing has started yet. The payer clock starts when the submission is recorded.'),
+            facts([
+              ['Decision due', `${when(plan.decisionDueAt)} (${plan.decisionDueDate}, ${plan.timeZone})`],
+              ['Clock', `${plan.amount} ${String(plan.unit).replace(/_/g, ' ')}`],
+              ['Rule', plan.rule],
+            ]),
+          ],
+        }),
+      },
+      start: {
+        path: '/api/prior-auth',
+        body: ({ submittedAt: _previewOnly, ...rest }) => rest,
+        flash: (r) => `Prior authorization started: ${r.flowId}. Submit to the payer by ${r.submissionTarget.date}.`,
+      },
+    }),
+  },
+  appeal: {
+    link: 'Claim appeal',
+    about: 'preview the filing deadline of the appeal level (or why the denial cannot be appealed), then start.',
+    spec: () => ({
+      title: 'Start a claim appeal',
+      intro: 'Identifiers only: the patient is a reference, never a name. The filing deadline counts from the denial notice (or its proven receipt).',
+      legend: 'The denial',
+      fields: [
+        row(field({ name: 'appealId', label: 'Appeal id', required: true, hint: 'e.g. A-1042' }), field({ name: 'claimId', label: 'Claim id', required: true }), field({ name: 'patientRef', label: 'Patient reference', required: true, autocomplete: 'off', hint: 'An identifier, never a name' })),
+        payerFields(),
+        row(field({ name: 'dateOfService', label: 'Date of service', type: 'date', required: true }), field({ name: 'noticeDate', label: 'Notice date', type: 'date', required: true, hint: 'Date on the denial notice' }), field({ name: 'receivedDate', label: 'Received date', type: 'date', hint: 'If known and provable' })),
+        row(
+          field({ name: 'denialCodes', label: 'Denial codes', kind: 'list', required: true, hint: 'CARC/RARC, comma-separated, e.g. CO-50, N115' }),
+          field({ name: 'billedAmount', label: 'Billed amount', type: 'number', min: '0', step: '0.01', kind: 'number', required: true }),
+          field({ name: 'deniedAmount', label: 'Denied amount', type: 'number', min: '0', step: '0.01', kind: 'number', required: true }),
+        ),
+        row(field({ name: 'level', label: 'Appeal level', options: [['', 'first level for the payer (default)'], ...choices(APPEAL_LEVELS)] }), field({ name: 'priorAuthorizationId', label: 'Prior authorization id', hint: 'For a pre-service denial' })),
+        peopleFields(),
+      ],
+      startLabel: 'Start appeal',
+      plan: {
+        path: '/api/appeals/plan',
+        body: (b) => ({
+          payer: b.payer,
+          level: b.level ?? FIRST_APPEAL_LEVEL[b.payer?.type] ?? b.level,
+          noticeDate: b.noticeDate,
+          receivedDate: b.receivedDate,
+          dateOfService: b.dateOfService,
+          denialCodes: b.denialCodes,
+          amountInControversy: b.deniedAmount,
+        }),
+        aliases: { amountInControversy: 'deniedAmount' },
+        show: (plan) => ({
+          canStart: plan.appealable,
+          content: plan.appealable
+            ? [
+                h('p', null, 'Nothing has started yet.'),
+                facts([
+                  ['Level', String(plan.level).replace(/_/g, ' ')],
+                  ['Filing deadline', plan.filingDeadline],
+                  ['Amount in controversy', plan.amountInControversy ? `${plan.amountInControversy.meets === false ? 'below' : 'meets'} the ${plan.amountInControversy.year} threshold of $${plan.amountInControversy.required}` : undefined],
+                  ['Rule', plan.rule],
+                ]),
+              ]
+            : [h('div', { class: 'alert', role: 'alert' }, h('strong', null, 'Not appealable: '), plan.reason ?? '', ' ', `(${plan.rule})`)],
+        }),
+      },
+      start: { path: '/api/appeals', flash: (r) => `Appeal started: ${r.flowId}. File by ${r.plan.filingDeadline}.` },
+    }),
+  },
+};
+
+function startPage() {
+  page(
+    'Start a flow',
+    h('ul', null, Object.entries(START_FORMS).map(([key, f]) => h('li', null, link(`#/start/${key}`, f.link), ` – ${f.about}`))),
+    h('p', null, 'The request fields of each are described in the ', link('/api/openapi.json', 'API document (OpenAPI)'), ' and by ', h('code', null, 'npx practiceflow --help'), '.'),
+  );
 }
 
 // ---- Lists ------------------------------------------------------------------------------------
@@ -910,7 +1141,7 @@ async function route() {
     if (!first) todayPage();
     else if (first === 'flows' && second) await flowPage(second);
     else if (first === 'flows') flowsPage(query);
-    else if (first === 'start' && second === 'onboarding') onboardingPage();
+    else if (first === 'start' && second && Object.hasOwn(START_FORMS, second)) startFormPage(START_FORMS[second].spec());
     else if (first === 'start') startPage();
     else if (first === 'credentials') credentialsPage(query);
     else if (first === 'appeals') appealsPage();

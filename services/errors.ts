@@ -1,7 +1,7 @@
 // The service's failures as typed values, and the ONE place where every lower-level error
 // (zod, Temporal client, workflow Update rejections, Prisma) becomes one. The API maps
 // ServiceError.type to an HTTP status; the CLI prints message and problems.
-import { isGrpcServiceError, ServiceError as TemporalServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { isGrpcServiceError, QueryNotRegisteredError, ServiceError as TemporalServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { describeProblems, ErrorTypes, zodProblems, type FieldProblem } from '../domain/errors';
@@ -119,6 +119,10 @@ export function toServiceError(err: unknown, ctx: ErrorContext): ServiceError | 
     return conflict(`flowId: a flow with id "${err.workflowId}" already exists; it is started only once`);
   }
   if (err instanceof WorkflowNotFoundError) return notFound(`flowId: no flow "${ctx.flowId ?? err.workflowId}"`);
+  // A flow without a checklist (a credential, a site): it has its own route.
+  if (err instanceof QueryNotRegisteredError) {
+    return notFound(`flowId: ${ctx.flowId ?? 'this flow'} has no checklist; read it through its own route (e.g. /api/credentials/:credentialId, /api/osha/sites/:siteId)`);
+  }
   const where = ctx.temporalAddress ? ` at ${ctx.temporalAddress}` : '';
   const within = ctx.timeoutMs ? ` within ${Math.round(ctx.timeoutMs / 100) / 10} s` : ' in time';
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {

@@ -83,6 +83,10 @@ describe('credential API', () => {
     expect(again.json.error).toMatchObject({ type: 'Conflict', problems: [{ path: 'credentialId' }] });
     expect(again.json.error.message).toMatch(/^credentialId: credential dea-61 already exists \(dea_registration of provider p-100, active/);
     expect((await stack.client.workflow.getHandle('credential-dea-61').describe()).runId).toBe(runId);
+    // A credential has no checklist: the generic flow route says where to read it, not a 500.
+    const generic = await get('/api/flows/credential-dea-61');
+    expect(generic.status).toBe(404);
+    expect(generic.json.error.message).toMatch(/has no checklist.*\/api\/credentials/);
 
     // Temporal rejects the duplicate even before the credential row exists.
     const [first, raced] = await Promise.all([post('/api/credentials', cred('dea-60', { dueDate: isoDay(60) })), post('/api/credentials', cred('dea-60', { dueDate: isoDay(60) }))]);

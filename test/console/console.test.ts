@@ -188,6 +188,70 @@ describe('web console', () => {
     await page.context().close();
   });
 
+  it('adds a credential from its form (field message, plan, flow page); an auditor\'s prior-auth start is refused with 403', async () => {
+    const page = await newPage();
+    await signIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Start a flow' }).click();
+    await page.getByRole('link', { name: 'Provider credential' }).click();
+    await page.getByRole('heading', { name: 'Add a credential' }).waitFor();
+    await page.getByLabel('Credential id').fill('lic-ca-7010');
+    await page.getByLabel('Provider id').fill('p-7010');
+    await page.getByLabel('Credential type').selectOption('state_license');
+    await page.getByLabel('State').fill('California');
+    await page.getByLabel('Due date').fill(isoDay(200));
+    await page.getByLabel('Provider email').fill('p-7010@staff.example');
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    const state = page.getByLabel('State');
+    await expect.poll(() => state.getAttribute('aria-invalid')).toBe('true');
+    const stateError = page.locator(`[id="${(await state.getAttribute('aria-describedby'))!.split(' ').at(-1)}"]`);
+    await expect(stateError.textContent()).resolves.toMatch(/two-letter US state code/);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/400/);
+
+    await state.fill('CA');
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    await page.getByRole('heading', { name: 'Plan preview' }).waitFor();
+    await expect(page.locator('#plan dl').textContent()).resolves.toContain(`Due date${isoDay(200)}`);
+    expect(await state.getAttribute('aria-invalid')).toBeNull();
+    expect(await stack.prisma.credential.count({ where: { credentialId: 'lic-ca-7010' } })).toBe(0); // a preview adds nothing
+    await page.getByRole('button', { name: 'Add credential' }).click();
+    await page.locator('#main').getByText('Credential added: credential-lic-ca-7010').waitFor();
+    expect(page.url()).toContain('#/flows/credential-lic-ca-7010');
+    await page.getByRole('heading', { name: 'state license (CA): p-7010', level: 1 }).waitFor();
+    await expect(page.locator('dl.facts').textContent()).resolves.toContain(`Due date${isoDay(200)}`);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await eventually(() => stack.prisma.credential.findUnique({ where: { credentialId: 'lic-ca-7010' } }), 'the credential row');
+    await page.context().close();
+
+    // The auditor: a nested field's message lands next to it (payer.id), the preview is a read, the start is refused.
+    const auditor = await newPage();
+    await signIn(auditor, AUDITOR);
+    await auditor.goto(`${stack.url}/#/start/prior-auth`);
+    await auditor.getByRole('heading', { name: 'Start a prior authorization' }).waitFor();
+    await auditor.getByLabel('Authorization id').fill('pa-7010');
+    await auditor.getByLabel('Patient reference').fill('mrn-007010');
+    await auditor.getByLabel('Ordering provider').fill('p-7010');
+    await auditor.getByLabel('Payer type').selectOption('medicare_advantage');
+    await auditor.getByLabel('Payer id').fill('Not An Id');
+    await auditor.getByLabel('Service code').fill('72148');
+    await auditor.getByLabel('Scheduled date').fill(isoDay(21));
+    await auditor.getByLabel('Submission to the payer').fill(`${isoDay(2)}T10:00`);
+    await auditor.getByLabel('Staff email').fill('pa@clinic.example');
+    await auditor.getByRole('button', { name: 'Preview the plan' }).click();
+    const payerId = auditor.getByLabel('Payer id');
+    await expect.poll(() => payerId.getAttribute('aria-invalid')).toBe('true');
+    const payerIdError = auditor.locator(`[id="${(await payerId.getAttribute('aria-describedby'))!.split(' ').at(-1)}"]`);
+    await expect(payerIdError.textContent()).resolves.toMatch(/payer id/);
+    await payerId.fill('');
+    await auditor.getByRole('button', { name: 'Preview the plan' }).click();
+    await auditor.getByRole('heading', { name: 'Plan preview' }).waitFor();
+    await expect(auditor.locator('#plan dl').textContent()).resolves.toMatch(/Decision due.*Rule.*CFR/);
+    await auditor.getByRole('button', { name: 'Start prior authorization' }).click();
+    await expect(auditor.getByRole('alert').textContent()).resolves.toMatch(/Not allowed \(403\)/);
+    expect(auditor.url()).toContain('#/start/prior-auth');
+    expect(await stack.prisma.flow.count({ where: { workflowId: 'prior-auth-pa-7010' } })).toBe(0);
+    await auditor.context().close();
+  });
+
   it('shows staff only their own tasks and lets them complete one', async () => {
     const page = await newPage();
     await signIn(page, STAFF);
