@@ -675,8 +675,6 @@ let sessionFlash = '';
 const CREDENTIAL_TYPES = ['state_license', 'dea_registration', 'board_certification', 'caqh_attestation', 'payer_recredentialing', 'medicare_revalidation', 'hospital_privileges', 'malpractice_insurance', 'bls_card', 'acls_card'];
 const PAYER_TYPES = ['medicare_ffs', 'medicare_advantage', 'medicaid_ffs', 'medicaid_managed_care', 'chip', 'ffe_qhp', 'commercial', 'aca_individual'];
 const APPEAL_LEVELS = ['redetermination', 'reconsideration', 'alj', 'internal', 'external'];
-/** The level POST /api/appeals files when none is given (domain/appeals/filing.ts), for the preview. */
-const FIRST_APPEAL_LEVEL = /** @type {Record<string, string>} */ ({ medicare_ffs: 'redetermination', medicare_advantage: 'reconsideration', medicaid_ffs: 'internal', medicaid_managed_care: 'internal', chip: 'internal', ffe_qhp: 'internal', commercial: 'internal', aca_individual: 'internal' });
 
 const choices = (/** @type {string[]} */ list) => list.map((v) => /** @type {[string, string]} */ ([v, v.replace(/_/g, ' ')]));
 const row = (/** @type {unknown[]} */ ...fields) => h('div', { class: 'fields-inline' }, fields);
@@ -865,7 +863,8 @@ const START_FORMS = {
         path: '/api/appeals/plan',
         body: (b) => ({
           payer: b.payer,
-          level: b.level ?? FIRST_APPEAL_LEVEL[b.payer?.type] ?? b.level,
+          // Left out: the API plans the payer type's first level, the one a start files.
+          level: b.level,
           noticeDate: b.noticeDate,
           receivedDate: b.receivedDate,
           dateOfService: b.dateOfService,

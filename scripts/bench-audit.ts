@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { entryHash, GENESIS_HASH } from '../activities/audit/ledger';
+import { entryHash, GENESIS_HASH, type LedgerEntry } from '../activities/audit/ledger';
 import { loadConfig } from '../config/env';
 import { practiceProfileFromConfig } from '../config/practice';
 import { createPrismaClient, type PrismaClient } from '../db/client';
@@ -28,22 +28,8 @@ const DB = `bench_audit_${process.pid}`;
 const TASKS = ['i9_section1', 'i9_section2', 'new_hire_report', 'hipaa_training', 'hazcom_training', 'eap_review', 'bbp_training', 'hepb_vaccine_offer', 'tb_screening'];
 const PEOPLE = Array.from({ length: 40 }, (_, i) => `manager${i}@clinic.example`);
 
-interface Row {
-  seq: bigint;
-  businessKey: string;
-  occurredAt: Date;
-  recordedAt: Date;
-  actor: string;
-  action: string;
-  flowType: string | null;
-  workflowId: string | null;
-  runId: string | null;
-  taskKey: string | null;
-  rule: string | null;
-  detail: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+/** An entry as the ledger stores it (detail as the seeded JSON object). */
+type Row = Omit<LedgerEntry, 'detail'> & { detail: Record<string, unknown> };
 
 /** Deterministic pseudo-random numbers, so two runs seed the same ledger. */
 function random(seed: number): () => number {

@@ -1,6 +1,7 @@
 // The filing plan of one appeal level, without side effects: shared by the service
 // (POST /api/appeals/plan) and `practiceflow plan appeal`, which runs it locally.
 import { appealPlan, type AppealPlan } from '../domain/appeals/filing';
+import { firstAppealLevel } from '../domain/appeals/request';
 import { TimelyFilingInputSchema, timelyFilingPlan, type TimelyFilingPlan } from '../domain/appeals/timely-filing';
 import type { PracticeProfile } from '../domain/practice/profile';
 import { practiceCalendar } from './credential-plan';
@@ -14,7 +15,7 @@ export const jsonAppealPlan = (plan: AppealPlan): AppealPlanResult => JSON.parse
 export function planAppealRequest(body: unknown, practice: PracticeProfile): AppealPlanResult {
   const input = parseInput(AppealPlanBodySchema, body);
   try {
-    return jsonAppealPlan(appealPlan(input, practiceCalendar(practice)));
+    return jsonAppealPlan(appealPlan({ ...input, level: input.level ?? firstAppealLevel(input.payer) }, practiceCalendar(practice)));
   } catch (err) {
     if (err instanceof RangeError) throw invalid([{ path: 'level', message: err.message.replace(/^level: /, '') }]);
     throw err;

@@ -415,7 +415,8 @@ export const PriorAuthViewSchema = z.looseObject({ flowId: z.string(), authoriza
 // ---- Appeals -----------------------------------------------------------------------------------
 
 /** `{ payer, level, noticeDate, receivedDate?, dateOfService?, amountInControversy?, denialCodes?, filingDate? }` */
-export const AppealPlanBodySchema = AppealPlanInputSchema;
+/** As the domain's input, but `level` may be left out: the payer type's first level, as a start files. */
+export const AppealPlanBodySchema = AppealPlanInputSchema.extend({ level: AppealPlanInputSchema.shape.level.optional() });
 export const AppealPlanResultSchema = z.looseObject({
   appealable: z.boolean(),
   level: z.enum(APPEAL_LEVELS),

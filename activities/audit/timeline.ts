@@ -3,24 +3,10 @@
 // only for what PracticeFlow did by itself, e.g. sending a reminder). Pure functions over rows.
 import { DateTime } from 'luxon';
 
-/** A ledger row as the database returns it. */
-export interface AuditRow {
-  seq: bigint;
-  businessKey: string;
-  occurredAt: Date;
-  recordedAt: Date;
-  actor: string;
-  action: string;
-  flowType: string | null;
-  workflowId: string | null;
-  runId: string | null;
-  taskKey: string | null;
-  rule: string | null;
-  detail: unknown;
-  prevHash: string;
-  hash: string;
-  purgedBy: bigint | null;
-}
+import type { LedgerEntry } from './ledger';
+
+/** A ledger row as the database returns it: the chained entry and, once purged, who redacted it. */
+export type AuditRow = LedgerEntry & { purgedBy: bigint | null };
 
 export interface TimelineLine {
   seq: string;
