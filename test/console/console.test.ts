@@ -277,7 +277,10 @@ describe('web console', () => {
     const page = await newPage();
     await signIn(page, MANAGER);
     await eventually(async () => {
+      // Reload: going to the same #/ URL again would not re-render a Today drawn before the
+      // new flow reached the ledger.
       await page.goto(`${stack.url}/#/`);
+      await page.reload();
       const overdue = page.locator('section', { has: page.getByRole('heading', { name: 'Overdue tasks' }) });
       await settled(page);
       return (await overdue.textContent())?.includes('onboarding-h-7003');
