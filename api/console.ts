@@ -1,4 +1,4 @@
-// The web console: static files (console/index.html, app.js, console.css; no build step) served
+// The web console: static files (console/index.html, console.css, app.js and its modules; no build step) served
 // beside the API by the same server. The page calls the same /api/... routes the CLI calls, with
 // the session cookie from POST /api/session, so roles are enforced by the API exactly as for
 // every other client (api/access.ts): an auditor's write from the console is the same 403.
@@ -6,7 +6,9 @@
 // Two small routes exist for the console only, behind the same sign-in and role checks:
 //   GET /api/console/settings   where the Temporal Web UI is, whether a local mailbox exists (self)
 //   GET /api/console/mail[/:id] the local mail sink's messages (development only; admin, manager)
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -27,10 +29,20 @@ export interface ConsoleOptions {
 
 const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url));
 
-const FILES: Record<string, string> = {
-  'app.js': 'text/javascript; charset=utf-8',
-  'console.css': 'text/css; charset=utf-8',
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
 };
+
+/** The console's files, listed once: only these are served (no path from the request reaches the disk). */
+const FILES: ReadonlyMap<string, string> = new Map(
+  readdirSync(CONSOLE_DIR, { recursive: true, encoding: 'utf8' })
+    .map((name) => name.split(path.sep).join('/'))
+    .flatMap((name) => {
+      const type = TYPES[path.extname(name)];
+      return type ? [[name, type] as const] : [];
+    }),
+);
 
 /** Everything from our own origin only; no inline script or style, no framing. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -83,9 +95,9 @@ export function registerConsole(app: Hono<AppEnv>, options: ConsoleOptions): voi
   const page = async (c: Context<AppEnv>) => c.body(await file('index.html'), 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...SECURITY_HEADERS });
   app.get('/', page);
   app.get('/console', page);
-  app.get('/console/:file', async (c) => {
-    const name = c.req.param('file');
-    const type = FILES[name];
+  app.get('/console/*', async (c) => {
+    const name = c.req.path.slice('/console/'.length);
+    const type = FILES.get(name);
     if (!type) throw notFound(`no console file ${name}`);
     return c.body(await file(name), 200, { 'content-type': type, 'cache-control': 'no-cache', ...SECURITY_HEADERS });
   });
