@@ -1,4 +1,4 @@
-// Sign-in, the signed-in user, users and API tokens (admin), and the calendar feed (joined to the
+// Sign-in, the signed-in user and their own open work, users and API tokens (admin), and the calendar feed (joined to the
 // route table in ./routes.ts). Sessions live in a signed cookie over a server-side session row
 // (services/users.ts): automatic logoff after inactivity is enforced on the server.
 import {
@@ -6,6 +6,7 @@ import {
   CreateTokenBodySchema,
   CreateUserBodySchema,
   MeSchema,
+  MyWorkSchema,
   RevokedFeedSchema,
   SignInBodySchema,
   SignOutResultSchema,
@@ -76,6 +77,20 @@ export const authRoutes: RouteSpec[] = [
     result: { status: 200, schema: MeSchema, description: 'The signed-in user' },
     errors: [401],
     handle: async (_services, input) => me(userOf(input), authOf(input)),
+  },
+  {
+    method: 'get',
+    path: '/api/me/tasks',
+    operationId: 'myWork',
+    summary: 'Your own open work: tasks assigned to you in running flows (overdue first, then by due date), your credential due dates and the open OSHA occurrences of your sites',
+    description:
+      'The same items as your calendar feed, from the audit ledger and the credential and OSHA records (not a live Temporal query). ' +
+      '`overdue` is counted in the practice time zone as the flow checklist counts it. Anyone signed in may call it, about themselves only.',
+    tag: 'auth',
+    access: 'self',
+    result: { status: 200, schema: MyWorkSchema, description: 'Your open work' },
+    errors: [401],
+    handle: ({ myWork }, input) => myWork.of(userOf(input).email),
   },
   {
     method: 'get',

@@ -5,14 +5,15 @@
 //   practiceflow user list | user disable <id>          (API, admin)
 //   practiceflow token create --name [--email] | token revoke <id>   (API, admin)
 //   practiceflow login                                   checks PRACTICEFLOW_TOKEN: who it signs in
+//   practiceflow my-work                                 the token's user's own open tasks, credentials, OSHA occurrences
 // The CLI signs in with an API token only (PRACTICEFLOW_TOKEN); it stores nothing on disk.
 import type { Command } from 'commander';
 import { loadConfigOrExit } from '../config/env';
 import { createPrismaClient } from '../db/client';
-import type { Me, TokenCreated, TokenView, UserList, UserView } from '../services/auth-schemas';
+import type { Me, MyWork, TokenCreated, TokenView, UserList, UserView } from '../services/auth-schemas';
 import { UserService } from '../services/users';
 import { apiPath, UsageError } from './api-client';
-import { table } from './format';
+import { localTime, table } from './format';
 import { readTextInput } from './input';
 import { api, print, withFlagNames } from './options';
 
@@ -114,4 +115,34 @@ export function registerUserCommands(program: Command): void {
       const me = await api().get<Me>('/api/me');
       print(me, o.json, () => `signed in as ${me.email} (${me.role}) with an API token`);
     });
+
+  program
+    .command('my-work')
+    .description('your own open work (the API token\'s user): tasks assigned to you, overdue first, your credential due dates and the OSHA occurrences of your sites')
+    .option('--json', 'print JSON (what GET /api/me/tasks answers)')
+    .action(async (o: { json?: boolean }) => {
+      const work = await api().get<MyWork>('/api/me/tasks');
+      print(work, o.json, () => formatMyWork(work));
+    });
+}
+
+export function formatMyWork(work: MyWork): string {
+  const lines = [`Open work of ${work.email} (today ${work.today}, ${work.timeZone})`, ''];
+  lines.push(
+    work.tasks.length === 0
+      ? 'No open tasks are assigned to you.'
+      : table(
+          ['DUE', 'STATE', 'FLOW', 'TASK', 'TITLE', 'RULE'],
+          work.tasks.map((t) => ['at' in t.due ? localTime(t.due.at, work.timeZone) : t.dueDate, t.overdue ? 'OVERDUE' : 'open', t.flowId, t.key, t.title, t.rule ?? '']),
+        ),
+  );
+  if (work.credentials.length > 0) {
+    lines.push('', 'Credentials');
+    lines.push(table(['DUE', 'STATUS', 'CREDENTIAL', 'TYPE', 'PROVIDER'], work.credentials.map((c) => [c.dueDate, c.status, c.credentialId, `${c.type}${c.jurisdiction ? ` ${c.jurisdiction}` : ''}`, c.providerId])));
+  }
+  if (work.occurrences.length > 0) {
+    lines.push('', 'OSHA and fire safety');
+    lines.push(table(['DUE', 'STATE', 'SITE', 'OBLIGATION', 'SHIFT', 'RULE'], work.occurrences.map((x) => [x.dueDate, x.overdue ? 'OVERDUE' : 'open', x.siteId, x.obligation, x.shift ?? '', x.rule])));
+  }
+  return lines.join('\n');
 }

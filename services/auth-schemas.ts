@@ -1,7 +1,8 @@
-// Sign-in, users, API tokens and calendar feeds: what the service accepts and returns, as zod
+// Sign-in, users, API tokens, calendar feeds and a person's own open work: what the service accepts and returns, as zod
 // schemas (the single source of these input types, and of the OpenAPI document's).
 import { z } from 'zod';
-import { EmailSchema } from '../domain/tasks/model';
+import { DueSchema, EmailSchema } from '../domain/tasks/model';
+import { CredentialStatusSchema } from './schemas';
 
 export const ROLES = ['admin', 'manager', 'staff', 'auditor'] as const;
 export const RoleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
@@ -80,3 +81,64 @@ export const CalendarFeedSchema = z.object({
 });
 export type CalendarFeed = z.infer<typeof CalendarFeedSchema>;
 export const RevokedFeedSchema = z.object({ revoked: z.number() });
+
+// ---- My work: a person's own open tasks, credential due dates and OSHA occurrences -------------
+
+export const MyTaskSchema = z.object({
+  flowId: z.string(),
+  flowType: z.string(),
+  flowTitle: z.string(),
+  /** The task's key in its flow (what `complete` takes). */
+  key: z.string(),
+  title: z.string(),
+  /** A date, or an instant for tasks due at a time of day (prior-authorization clocks). */
+  due: DueSchema,
+  /** The due date as a calendar date in the flow's time zone. */
+  dueDate: z.string(),
+  /** Open past its due date, counted in the flow's time zone exactly as the flow's checklist counts it. */
+  overdue: z.boolean(),
+  /** The rule citation the due date comes from. */
+  rule: z.string().nullable(),
+});
+export type MyTask = z.infer<typeof MyTaskSchema>;
+
+/** A credential where the person is the provider, the owner or the manager. */
+export const MyCredentialSchema = z.object({
+  credentialId: z.string(),
+  flowId: z.string(),
+  type: z.string(),
+  jurisdiction: z.string().nullable(),
+  issuer: z.string().nullable(),
+  providerId: z.string(),
+  dueDate: z.string(),
+  status: CredentialStatusSchema,
+});
+export type MyCredential = z.infer<typeof MyCredentialSchema>;
+
+/** An open OSHA or fire-safety occurrence of a site the person is responsible for. */
+export const MyOccurrenceSchema = z.object({
+  occurrenceKey: z.string(),
+  flowId: z.string(),
+  siteId: z.string(),
+  obligation: z.string(),
+  shift: z.string().nullable(),
+  dueDate: z.string(),
+  /** Open past its due date (practice time zone), as the OSHA occurrence list counts it. */
+  overdue: z.boolean(),
+  rule: z.string(),
+});
+export type MyOccurrence = z.infer<typeof MyOccurrenceSchema>;
+
+export const MyWorkSchema = z.object({
+  email: z.string(),
+  /** Today in the practice's time zone. */
+  today: z.string(),
+  timeZone: z.string(),
+  /** Open tasks assigned to the person in running flows: overdue first, then by due date. */
+  tasks: z.array(MyTaskSchema),
+  /** By due date. A credential whose renewal task is already in `tasks` is not repeated here. */
+  credentials: z.array(MyCredentialSchema),
+  /** By due date. An occurrence whose task is already in `tasks` is not repeated here. */
+  occurrences: z.array(MyOccurrenceSchema),
+});
+export type MyWork = z.infer<typeof MyWorkSchema>;

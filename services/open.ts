@@ -14,6 +14,7 @@ import { PriorAuthService } from './prior-auth';
 import { OshaService } from './osha';
 import { WorklistService } from './worklists';
 import { CalendarFeedService } from './calendar-feed';
+import { MyWorkService } from './my-work';
 import { UserService } from './users';
 
 /** The services the API serves, over one Temporal client, database and practice profile. */
@@ -28,6 +29,8 @@ export interface Services {
   /** People, sessions, API tokens and calendar feed tokens (sign-in). */
   users: UserService;
   calendar: CalendarFeedService;
+  /** A signed-in person's own open tasks, credential due dates and OSHA occurrences. */
+  myWork: MyWorkService;
 }
 
 /** `workflowCode`: what the auditor's replay runs histories against (default: the workflows' source). */
@@ -42,6 +45,7 @@ export function createServices(options: FlowServiceOptions & Pick<AuditServiceOp
     osha: new OshaService(options),
     users: new UserService(options),
     calendar: new CalendarFeedService(options),
+    myWork: new MyWorkService(options),
   };
 }
 

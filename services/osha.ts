@@ -42,7 +42,8 @@ const ACTOR_HEADER = 'X-PracticeFlow-Actor';
 const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
 const asDate = (d: string): Date => new Date(`${d}T00:00:00Z`);
 
-function occurrenceView(row: SafetyOccurrence, today: string): OccurrenceView {
+/** An occurrence as the API shows it; open and past `today` (practice time zone) is `overdue`. */
+export function occurrenceView(row: SafetyOccurrence, today: string): OccurrenceView {
   const open = row.status === 'open';
   return {
     occurrenceKey: row.occurrenceKey,

@@ -1,9 +1,9 @@
-// Today: what needs the manager now (and staff's own work).
+// Today: what needs the manager now, their own tasks first (staff's home is My work, ./my-work.js).
 import { api, get } from '../lib/api.js';
 import { badge, flowLink, h, isoToday, table, when } from '../lib/dom.js';
-import { field, values } from '../lib/forms.js';
 import { lazySection, page } from '../lib/page.js';
 import { state } from '../lib/state.js';
+import { myTasksTable, myWork, myWorkPage } from './my-work.js';
 
 /** Open tasks of running flows (their checklists), for "due this week" and escalations. */
 export async function openTasksOfRunningFlows() {
@@ -25,7 +25,7 @@ export async function openTasksOfRunningFlows() {
 }
 
 export function todayPage() {
-  if (state.me?.role === 'staff') return staffHome();
+  if (state.me?.role === 'staff') return myWorkPage();
   const today = isoToday();
   const inAWeek = isoToday(7);
   const tasks = openTasksOfRunningFlows();
@@ -35,6 +35,11 @@ export function todayPage() {
     h(
       'div',
       { class: 'grid' },
+      // A manager is often an assignee too (the employer's I-9 review, new-hire reports).
+      lazySection('Assigned to me', async () => {
+        const { tasks } = await myWork();
+        return { count: tasks.length, body: myTasksTable(tasks, 'Open tasks assigned to me', 'No open task is assigned to you.') };
+      }),
       lazySection('Overdue tasks', async () => {
         const { obligations } = await get('/api/audit/overdue');
         return {
@@ -73,24 +78,6 @@ export function todayPage() {
         };
       }),
     ),
-  );
-}
-
-export function staffHome() {
-  const form = /** @type {HTMLFormElement} */ (h('form', null, field({ name: 'flowId', label: 'Flow id', required: true, hint: 'From your reminder email, e.g. onboarding-h-1042' }), h('button', { type: 'submit' }, 'Open')));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const { flowId } = values(form);
-    if (flowId) location.hash = `#/flows/${encodeURIComponent(flowId)}`;
-  });
-  page(
-    'My work',
-    h('p', null, 'Your reminders name the flow of each task assigned to you. Open it to see your tasks and complete them.'),
-    form,
-    lazySection('Your calendar', async () => {
-      const feed = await get('/api/me/calendar-feed');
-      return { body: h('p', null, feed.url ? ['Subscribe to your due dates: ', h('code', null, feed.url)] : 'Your calendar feed exists; its address was shown when it was created (revoke it with the API to get a new one).') };
-    }),
   );
 }
 

@@ -1,0 +1,63 @@
+// My work: a signed-in person's own open tasks, credential due dates and OSHA occurrences
+// (GET /api/me/tasks, the same items as their calendar feed). Staff's home page; the manager's
+// Today shows the tasks part as "Assigned to me".
+import { get } from '../lib/api.js';
+import { badge, flowLink, h, table, when } from '../lib/dom.js';
+import { lazySection, page } from '../lib/page.js';
+
+/** The signed-in person's open work: one request, shared by the sections that show it. */
+export const myWork = () => get('/api/me/tasks');
+
+/** A task's due date as the checklist shows it; an instant (a payer's clock) in local time. */
+const dueOf = (/** @type {any} */ t) => ('at' in t.due ? h('time', { datetime: t.due.at }, when(t.due.at)) : h('time', { datetime: t.dueDate }, t.dueDate));
+
+/** Open tasks, overdue first (the API's order), each linked to its flow where it is completed. */
+export function myTasksTable(/** @type {any[]} */ tasks, /** @type {string} */ caption, /** @type {string} */ empty) {
+  return table(
+    caption,
+    ['Task', 'Flow', 'Due', 'Status', 'Rule'],
+    tasks.map((t) => [t.title, flowLink(t.flowId, t.flowTitle), dueOf(t), t.overdue ? badge('overdue', 'bad') : badge('open'), t.rule ?? '']),
+    empty,
+  );
+}
+
+export function myWorkPage() {
+  const work = myWork();
+  page(
+    'My work',
+    h('p', null, 'Your open tasks, soonest due first (overdue ones on top). Open a flow to complete your task there.'),
+    lazySection('Your tasks', async () => {
+      const { tasks } = await work;
+      return { count: tasks.length, body: myTasksTable(tasks, 'Your open tasks', 'No open task is assigned to you.') };
+    }),
+    lazySection('Your credentials', async () => {
+      const { credentials } = await work;
+      return {
+        count: credentials.length,
+        body: table(
+          'Your credentials',
+          ['Credential', 'Provider', 'Due', 'Status'],
+          // Not linked: the credential's page is the manager's (staff are refused it).
+          credentials.map((/** @type {any} */ c) => [[`${c.type.replace(/_/g, ' ')}${c.jurisdiction ? ` (${c.jurisdiction})` : ''} `, h('code', { class: 'muted' }, c.credentialId)], c.providerId, c.dueDate, badge(c.status, c.status === 'active' ? 'good' : 'bad')]),
+          'No credential of yours is due.',
+        ),
+      };
+    }),
+    lazySection('OSHA and fire safety', async () => {
+      const { occurrences } = await work;
+      return {
+        count: occurrences.length,
+        body: table(
+          'Open OSHA and fire-safety occurrences of your sites',
+          ['Obligation', 'Site', 'Shift', 'Due', 'Status', 'Rule'],
+          occurrences.map((/** @type {any} */ o) => [o.obligation.replace(/_/g, ' '), flowLink(o.flowId, o.siteId), o.shift ?? '', o.dueDate, o.overdue ? badge('overdue', 'bad') : badge('open'), o.rule]),
+          'No open occurrence at a site you are responsible for.',
+        ),
+      };
+    }),
+    lazySection('Your calendar', async () => {
+      const feed = await get('/api/me/calendar-feed');
+      return { body: h('p', null, feed.url ? ['Subscribe to your due dates: ', h('code', null, feed.url)] : 'Your calendar feed exists; its address was shown when it was created (revoke it with the API to get a new one).') };
+    }),
+  );
+}
