@@ -1,9 +1,14 @@
-// A flow's page: checklist, who did what, the actions the flow takes, its timeline.
+// A flow's page: checklist, who did what, the actions its flow type takes (flow-*.js), its timeline.
 import { api, errorBox, get } from '../lib/api.js';
 import { badge, h, link, table, when } from '../lib/dom.js';
-import { field, formStatus, showProblems, values } from '../lib/forms.js';
-import { lazySection, page, refresh } from '../lib/page.js';
+import { lazySection, page } from '../lib/page.js';
 import { state } from '../lib/state.js';
+import { appealView } from './flow-appeal.js';
+import { credentialActions } from './flow-credential.js';
+import { cancelForm, completeForm, dueForm } from './flow-form.js';
+import { occurrenceActions } from './flow-occurrence.js';
+import { checklistActions, onboardingActions } from './flow-onboarding.js';
+import { priorAuthView } from './flow-prior-auth.js';
 
 export function statusBadge(/** @type {any} */ task) {
   if (task.status === 'completed') return badge(task.completion?.late ? 'completed late' : 'completed', task.completion?.late ? 'bad' : 'good');
@@ -43,6 +48,7 @@ export async function credentialFlowPage(/** @type {string} */ flowId) {
     ),
     d.notice ? h('p', { class: 'info' }, d.notice) : null,
     d.flags.length ? [h('h2', null, 'Lapse flags in force'), h('ul', null, d.flags.map((/** @type {any} */ f) => h('li', null, h('code', null, f.flag), ' ', f.description)))] : null,
+    actionsSection(credentialActions(d)),
     h('h2', null, 'History'),
     h('ol', { class: 'timeline' }, d.history.map((/** @type {any} */ e) => h('li', null, h('time', { datetime: e.at }, when(e.at)), `${e.action}${e.task ? ` ${e.task}` : ''} by ${e.actor}`))),
   );
@@ -54,6 +60,8 @@ export async function flowPage(/** @type {string} */ flowId) {
   if (!result.ok) return page(flowId, errorBox(result.error, result.status), h('p', null, link('#/', 'Back to today')));
   const flow = result.data;
   const open = flow.tasks.filter((/** @type {any} */ t) => t.status === 'open');
+  const byType = FLOW_TYPES[flow.flowType] ?? ((/** @type {any} */ f, /** @type {any[]} */ o) => ({ details: null, actions: genericActions(f, o) }));
+  const { details, actions } = await byType(flow, open);
   const temporalUrl = state.settings.temporalUiUrl ? `${state.settings.temporalUiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(state.settings.temporalNamespace)}/workflows/${encodeURIComponent(flow.flowId)}` : null;
   page(
     flow.title,
@@ -75,6 +83,7 @@ export async function flowPage(/** @type {string} */ flowId) {
     ),
     flow.notice ? h('p', { class: 'info' }, flow.notice) : null,
     h('div', { id: 'flow-status', 'aria-live': 'polite' }),
+    details,
     h('h2', null, 'Checklist'),
     table(
       'Checklist',
@@ -92,7 +101,7 @@ export async function flowPage(/** @type {string} */ flowId) {
         t.rule ? t.rule.citation : '',
       ]),
     ),
-    flow.status === 'running' && open.length > 0 ? actionForms(flow, open) : null,
+    flow.status === 'running' ? actionsSection(actions) : null,
     state.me?.role === 'staff'
       ? [h('h2', null, 'History'), h('ol', { class: 'timeline' }, flow.history.map((/** @type {any} */ e) => h('li', null, h('time', { datetime: e.at }, when(e.at)), `${e.action}${e.task ? ` ${e.task}` : ''} by ${e.actor}`)))]
       : lazySection('Timeline', async () => {
@@ -113,78 +122,38 @@ export function exportLinks(base) {
   return ['html', 'csv', 'json'].flatMap((format, i) => [i ? ', ' : '', h('a', { href: `${base}${base.includes('?') ? '&' : '?'}format=${format}&download=1` }, format.toUpperCase())]);
 }
 
-/** Complete a task, change a due date, cancel the flow. The API decides who may (403 shown). */
-export function actionForms(/** @type {any} */ flow, /** @type {any[]} */ open) {
-  const taskOptions = open.map((t) => /** @type {[string, string]} */ ([t.key, `${t.title} (due ${t.dueDate}${t.overdue ? ', overdue' : ''})`]));
-  const outcomes = [...new Set(open.flatMap((t) => t.outcomes ?? []))];
-  const by = state.me?.email ?? '';
-  const reload = (/** @type {string} */ message) => {
-    state.flash = message;
-    refresh();
-  };
+/**
+ * The actions of each flow type, chosen by the flow's `flowType`: what its workflow accepts and the
+ * API routes that take it. Each returns the type's details (facts from its own API route, or null)
+ * and its action forms. Types not listed take the generic task actions.
+ * @type {Record<string, (flow: any, open: any[]) => Promise<{ details: unknown, actions: unknown[] }> | { details: unknown, actions: unknown[] }>}
+ */
+const FLOW_TYPES = {
+  onboarding: (flow, open) => ({ details: null, actions: genericActions(flow, open, onboardingActions(flow)) }),
+  checklist: (flow, open) => ({ details: null, actions: genericActions(flow, open, checklistActions(flow)) }),
+  prior_auth: priorAuthView,
+  appeal: appealView,
+  osha_occurrence: (flow) => ({ details: null, actions: occurrenceActions(flow) }),
+  bbp_training: (flow) => ({ details: null, actions: occurrenceActions(flow) }),
+};
 
-  const complete = /** @type {HTMLFormElement} */ (
-    h(
-      'form',
-      { 'aria-labelledby': 'complete-title' },
-      h('h3', { id: 'complete-title' }, 'Complete a task'),
-      formStatus(),
-      field({ name: 'taskKey', label: 'Task', options: taskOptions, required: true }),
-      outcomes.length ? field({ name: 'outcome', label: 'Outcome', options: [['', '(none)'], ...outcomes.map((o) => /** @type {[string, string]} */ ([o, o]))], hint: 'For tasks that record one (e.g. accepted or declined)' }) : null,
-      field({ name: 'note', label: 'Note', textarea: true }),
-      field({ name: 'lateReason', label: 'Late reason', textarea: true, hint: 'Required when the task is completed after its due date' }),
-      h('button', { type: 'submit' }, 'Complete task'),
-    )
-  );
-  complete.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const { taskKey, ...rest } = values(complete);
-    const result = await api('POST', `/api/flows/${encodeURIComponent(flow.flowId)}/tasks/${encodeURIComponent(taskKey ?? '')}/complete`, { by, ...rest });
-    if (!showProblems(complete, result)) reload(`Task ${taskKey} completed.`);
-  });
+/**
+ * Complete a task, change a due date, the type's own `extra` forms, cancel the flow (task-engine
+ * flows). Shown to auditors too: the API decides who may (its 403 is shown). Staff: completion only.
+ */
+export function genericActions(/** @type {any} */ flow, /** @type {any[]} */ open, /** @type {unknown[]} */ extra = []) {
+  if (open.length === 0) return extra;
+  const staff = state.me?.role === 'staff';
+  return [completeForm(flow, open), staff ? null : dueForm(flow, open), ...extra, staff ? null : cancelForm(flow)];
+}
 
-  const due = /** @type {HTMLFormElement} */ (
-    h(
-      'form',
-      { 'aria-labelledby': 'due-title' },
-      h('h3', { id: 'due-title' }, 'Change a due date'),
-      formStatus(),
-      field({ name: 'taskKey', label: 'Task', options: taskOptions, required: true }),
-      field({ name: 'due', label: 'New due date', type: 'date', required: true }),
-      field({ name: 'reason', label: 'Reason', textarea: true, required: true }),
-      h('button', { type: 'submit', class: 'secondary' }, 'Change due date'),
-    )
-  );
-  due.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const v = values(due);
-    const result = await api('POST', `/api/flows/${encodeURIComponent(flow.flowId)}/tasks/${encodeURIComponent(v.taskKey ?? '')}/due`, { by, reason: v.reason ?? '', due: { date: v.due ?? '' } });
-    if (!showProblems(due, result)) reload(`Due date of ${v.taskKey} changed.`);
-  });
-
-  const cancel = /** @type {HTMLFormElement} */ (
-    h(
-      'form',
-      { 'aria-labelledby': 'cancel-title' },
-      h('h3', { id: 'cancel-title' }, 'Cancel this flow'),
-      formStatus(),
-      h('p', { class: 'muted' }, 'Open tasks are cancelled and reminders stop. This cannot be undone.'),
-      field({ name: 'reason', label: 'Reason', textarea: true, required: true }),
-      h('button', { type: 'submit', class: 'danger' }, 'Cancel flow'),
-    )
-  );
-  cancel.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const result = await api('POST', `/api/flows/${encodeURIComponent(flow.flowId)}/cancel`, { by, reason: values(cancel).reason ?? '' });
-    if (!showProblems(cancel, result)) reload('Flow cancelled.');
-  });
-
+/** The Actions section: the auditor's note, the forms side by side. */
+function actionsSection(/** @type {unknown[]} */ forms) {
+  const shown = forms.filter(Boolean);
+  if (shown.length === 0) return null;
   return [
     h('h2', null, 'Actions'),
     state.me?.role === 'auditor' ? h('p', { class: 'info' }, 'You are signed in as an auditor: PracticeFlow will refuse changes.') : null,
-    h('div', { class: 'grid' }, complete, state.me?.role === 'staff' ? null : due),
-    state.me?.role === 'staff' ? null : cancel,
+    h('div', { class: 'grid' }, shown),
   ];
 }
-
-/** A message to show on the next page (after a change reloads it). */

@@ -256,8 +256,10 @@ describe('web console', () => {
     const page = await newPage();
     await signIn(page, STAFF);
     await page.getByRole('heading', { name: 'My work' }).waitFor();
-    await page.getByLabel('Flow id').fill(FLOW);
-    await page.getByRole('button', { name: 'Open' }).click();
+    // My work lists the hire's own task, linked to the flow where it is completed.
+    const mine = page.locator('section', { has: page.getByRole('heading', { name: /Your tasks/ }) });
+    await settled(page);
+    await mine.locator(`a[href="#/flows/${FLOW}"]`).first().click();
     await page.getByRole('heading', { name: 'Checklist' }).waitFor();
     const table = await page.getByRole('table').textContent();
     expect(table).toContain('i9_section1');
@@ -301,6 +303,71 @@ describe('web console', () => {
     await page.goto(`${stack.url}/#/flows/${FLOW}`);
     await page.getByRole('heading', { name: 'Sign in to PracticeFlow' }).waitFor();
     await page.context().close();
+  });
+
+  it('completes an overdue task with its late reason, changes a due date, cancels a flow; the auditor finds them by query', async () => {
+    // A hire who started six days ago: day-one tasks are late.
+    const LATE_FLOW = 'onboarding-h-7004';
+    const started = await stack.request('POST', '/api/onboarding', { hireId: 'h-7004', name: 'Ari Stone', email: 'h-7004@staff.example', role: 'nurse', startDate: isoDay(-6), managerEmail: MANAGER });
+    expect(started.status).toBe(201);
+    await eventually(() => stack.prisma.flow.findUnique({ where: { workflowId: LATE_FLOW } }), 'the flow row');
+    const page = await newPage();
+    await signIn(page, MANAGER);
+    await page.goto(`${stack.url}/#/flows/${LATE_FLOW}`);
+    const complete = page.locator('form', { has: page.getByRole('heading', { name: 'Complete a task' }) });
+    await complete.getByLabel('Task').selectOption('i9_section1');
+    await complete.getByRole('button', { name: 'Complete task' }).click();
+    // Late without a reason: the API's refusal lands by the field, and the task stays open.
+    const lateReason = complete.getByLabel('Late reason');
+    await expect.poll(() => lateReason.getAttribute('aria-invalid')).toBe('true');
+    expect(await taskStatus(LATE_FLOW, 'i9_section1')).toBe('open');
+    await lateReason.fill('The hire brought the documents on day six');
+    await complete.getByRole('button', { name: 'Complete task' }).click();
+    await page.locator('#main').getByText('Task i9_section1 completed.').waitFor();
+    expect(await taskStatus(LATE_FLOW, 'i9_section1')).toBe('completed');
+
+    const reschedule = page.locator('form', { has: page.getByRole('heading', { name: 'Change a due date' }) });
+    await reschedule.getByLabel('Task').selectOption('bbp_training');
+    await reschedule.getByLabel('New due date').fill(isoDay(3));
+    await reschedule.getByLabel('Reason').fill('Trainer available on that day; no exposure before it');
+    await reschedule.getByRole('button', { name: 'Change due date' }).click();
+    await page.locator('#main').getByText('Due date of bbp_training changed.').waitFor();
+    await expect.poll(async () => (await stack.service.getFlow(LATE_FLOW)).tasks.find((t) => t.key === 'bbp_training')?.dueDate).toBe(isoDay(3));
+    await page.context().close();
+
+    // The auditor: the late completion with its reason, and the manager's completions, by query.
+    const auditor = await newPage();
+    await signIn(auditor, AUDITOR);
+    await auditor.getByRole('link', { name: 'Audit' }).click();
+    const query = auditor.getByRole('form', { name: 'Period and person' });
+    await query.getByLabel('From').fill(isoDay(-30));
+    await query.getByLabel('To').fill(isoDay(0));
+    await query.getByLabel('Completions by (email)').fill(MANAGER);
+    await query.getByRole('button', { name: 'Show' }).click();
+    expect(auditor.url()).toContain(`by=${encodeURIComponent(MANAGER)}`);
+    const late = auditor.getByRole('table', { name: 'Completed late' });
+    await eventually(async () => {
+      await auditor.reload();
+      await settled(auditor);
+      return (await auditor.locator('#main').textContent())?.includes('The hire brought the documents on day six');
+    }, 'the late completion on the audit page');
+    await expect(late.getByRole('row').filter({ hasText: LATE_FLOW }).textContent()).resolves.toMatch(new RegExp(`${MANAGER}.*The hire brought`));
+    const completions = auditor.getByRole('table', { name: 'Completions' });
+    await expect(completions.getByRole('row').filter({ hasText: LATE_FLOW }).textContent()).resolves.toMatch(/I-9.*late/);
+    await auditor.context().close();
+
+    // Cancel: a reason is required by the API, then the flow ends and the page says so.
+    const manager = await newPage();
+    await signIn(manager, MANAGER);
+    await manager.goto(`${stack.url}/#/flows/${LATE_FLOW}`);
+    const cancel = manager.locator('form', { has: manager.getByRole('heading', { name: 'Cancel this flow' }) });
+    await cancel.getByLabel('Reason').fill('Offer withdrawn before the first week ended');
+    await cancel.getByRole('button', { name: 'Cancel flow' }).click();
+    await manager.locator('#main').getByText('Flow cancelled.').waitFor();
+    await expect.poll(async () => (await stack.service.getFlow(LATE_FLOW)).status, { timeout: 20_000 }).toBe('cancelled');
+    const cancelled = await eventually(() => stack.prisma.auditEntry.findFirst({ where: { workflowId: LATE_FLOW, action: 'flow.cancelled' } }), 'the cancellation in the ledger');
+    expect(cancelled?.actor).toBe(MANAGER);
+    await manager.context().close();
   });
 
   it('lists the local mail sink in the mailbox (development) for managers only', async () => {
