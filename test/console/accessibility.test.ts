@@ -6,10 +6,10 @@
 // are opened with CSP bypassed, the only difference from what users get.
 import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/tools/chromium';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually, isoDay, TEST_PASSWORD, useApiStack } from '../api/stack';
+import { settled, useConsoleBrowser } from './browser';
 
 const MANAGER = 'a11y-lead@clinic.example';
 const AUDITOR = 'a11y-auditor@accreditor.example';
@@ -21,12 +21,12 @@ const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 const stack = useApiStack();
-let browser: Browser;
+const browser = useConsoleBrowser(stack);
+const { signIn } = browser;
+/** axe is injected as a script, which the console's CSP forbids: bypassed, except where a test says. */
+const newPage = ({ bypassCSP = true } = {}) => browser.newPage({ bypassCSP });
 
 beforeAll(async () => {
-  const executablePath = await findChromium();
-  if (!executablePath) throw new Error('no Chromium: run `npm run tools:ensure` (installs Debian\'s chromium as root) or set CHROMIUM_PATH');
-  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
   await stack.tokenFor(MANAGER, 'manager');
   await stack.tokenFor(AUDITOR, 'auditor');
   await stack.tokenFor(STAFF, 'staff');
@@ -36,32 +36,13 @@ beforeAll(async () => {
   await eventually(() => stack.prisma.flow.findUnique({ where: { workflowId: FLOW } }), 'the flow row');
 });
 
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function newPage(options: { bypassCSP?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: options.bypassCSP ?? true });
-  return context.newPage();
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${stack.url}/#/sign-in`);
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-const settled = (page: Page) => expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
-
 /** axe's WCAG A/AA violations on the page as it is now, one line each (rule, impact, where). */
 async function violations(page: Page): Promise<string[]> {
   await settled(page);
   if ((await page.locator('script[data-axe]').count()) === 0) await page.addScriptTag({ path: AXE_SOURCE }).then((s) => s.evaluate((el) => el.setAttribute('data-axe', '')));
   const result = await page.evaluate((tags) => {
-    const browser = globalThis as unknown as { axe: { run: (context: unknown, options: object) => Promise<AxeResults> }; document: unknown };
-    return browser.axe.run(browser.document, { runOnly: { type: 'tag', values: tags } });
+    const inPage = globalThis as unknown as { axe: { run: (context: unknown, options: object) => Promise<AxeResults> }; document: unknown };
+    return inPage.axe.run(inPage.document, { runOnly: { type: 'tag', values: tags } });
   }, WCAG_TAGS);
   // axe checked something: a page with nothing checked would pass vacuously.
   expect(result.passes.length).toBeGreaterThan(10);

@@ -5,58 +5,29 @@
 // auditor reads but a write from the console is refused with the API's 403 and changes nothing;
 // staff see and complete only their own tasks; a signed-out page goes back to sign-in.
 // Screenshots of the main pages are written to docs/screenshots/ (used in the README).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../api/server';
 import { mailFileBase } from '../../devstack/mailbox';
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/tools/chromium';
 import { eventually, isoDay, TEST_AUTH, TEST_PASSWORD, useApiStack } from '../api/stack';
+import { settled, shot, useConsoleBrowser } from './browser';
 
 const MANAGER = 'lead@clinic.example';
 const AUDITOR = 'auditor@accreditor.example';
 const HIRE = 'h-7001';
 const STAFF = `${HIRE}@staff.example`;
 const FLOW = `onboarding-${HIRE}`;
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 const stack = useApiStack();
-let browser: Browser;
+const { newPage, signIn } = useConsoleBrowser(stack);
 
 beforeAll(async () => {
-  const executablePath = await findChromium();
-  if (!executablePath) throw new Error('no Chromium: run `npm run tools:ensure` (installs Debian\'s chromium as root) or set CHROMIUM_PATH');
-  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
-  await mkdir(SHOTS, { recursive: true });
   await stack.tokenFor(MANAGER, 'manager');
   await stack.tokenFor(AUDITOR, 'auditor');
   await stack.tokenFor(STAFF, 'staff');
 });
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  return context.newPage();
-}
-
-async function signIn(page: Page, email: string, base = stack.url): Promise<void> {
-  await page.goto(`${base}/#/sign-in`);
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-/** Every section of the page has loaded (no evaluated script: the console's CSP forbids eval). */
-const settled = (page: Page) => expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
 async function taskStatus(flowId: string, key: string): Promise<string | undefined> {
   const flow = await stack.service.getFlow(flowId);

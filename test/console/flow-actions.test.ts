@@ -7,65 +7,27 @@
 // occurrence (the generic completion is not offered for it); renews a credential. Every change is
 // checked through the API or the database, not only on the page.
 // Screenshots: docs/screenshots/flow-prior-auth.png and flow-appeal.png.
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/tools/chromium';
-import { appealBody, eventually, isoDay, TEST_PASSWORD, TIME_ZONE, useApiStack } from '../api/stack';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appealBody, eventually, isoDay, TIME_ZONE, useApiStack } from '../api/stack';
+import { fieldMessage, formTitled as actionForm, settled, shot, useConsoleBrowser } from './browser';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const MANAGER = 'ops-lead@clinic.example';
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 const stack = useApiStack();
-let browser: Browser;
+const browser = useConsoleBrowser(stack);
+const { signIn } = browser;
+const newPage = () => browser.newPage({ height: 900 });
 let managerToken = '';
 
 beforeAll(async () => {
-  const executablePath = await findChromium();
-  if (!executablePath) throw new Error('no Chromium: run `npm run tools:ensure` (installs Debian\'s chromium as root) or set CHROMIUM_PATH');
-  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
-  await mkdir(SHOTS, { recursive: true });
   managerToken = await stack.tokenFor(MANAGER, 'manager');
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 /** The API as the manager (their token: the API records them). */
 const asManager = (method: 'GET' | 'POST', apiPath: string, body?: unknown, headers: Record<string, string> = {}) => stack.request(method, apiPath, body, headers, { token: managerToken });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  return context.newPage();
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${stack.url}/#/sign-in`);
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-/** Every section of the page has loaded (no evaluated script: the console's CSP forbids eval). */
-const settled = (page: Page) => expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-/** The action form titled `title` on the flow page. */
-const actionForm = (page: Page, title: string) => page.locator('form', { has: page.getByRole('heading', { name: title, exact: true }) });
-
-/** The API's message shown next to a field (its aria-describedby error element), once it is marked invalid. */
-async function fieldMessage(control: Locator): Promise<string> {
-  await expect.poll(() => control.getAttribute('aria-invalid')).toBe('true');
-  const id = (await control.getAttribute('aria-describedby'))!.split(' ').at(-1)!;
-  return (await control.page().locator(`[id="${id}"]`).textContent()) ?? '';
-}
 
 /** The flash message the page shows after a change reloads it. */
 const flash = (page: Page, text: string | RegExp) => page.locator('#main p.notice').filter({ hasText: text }).waitFor();
@@ -201,7 +163,7 @@ describe('the flow page offers the actions of its flow type', () => {
     await expect(facts.textContent()).resolves.toMatch(/Stageapproved.*Decisionapproved.*AUTH-8001.*Units0 of 2 used/);
     await actionForm(page, 'Record a service rendered').waitFor();
     await settled(page);
-    await shot(page, 'flow-prior-auth');
+    await shot(page, 'flow-prior-auth', { fullPage: true });
     await page.context().close();
   });
 
@@ -230,7 +192,7 @@ describe('the flow page offers the actions of its flow type', () => {
     await actionForm(page, "Record the payer's decision").waitFor();
     expect(await actionForm(page, 'Record the submission').count()).toBe(0);
     await settled(page);
-    await shot(page, 'flow-appeal');
+    await shot(page, 'flow-appeal', { fullPage: true });
     await page.context().close();
   });
 

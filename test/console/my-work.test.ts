@@ -2,31 +2,22 @@
 // against a real stack (test/api/stack.ts): a staff member's home lists their open tasks with the
 // overdue badge where due, links each to its flow, and a task they complete there leaves the list;
 // a manager's Today shows the tasks assigned to them. Writes docs/screenshots/my-work.png.
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/tools/chromium';
-import { eventually, isoDay, TEST_PASSWORD, useApiStack } from '../api/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, isoDay, useApiStack } from '../api/stack';
+import { section, settled, shot, useConsoleBrowser } from './browser';
 
 const MANAGER = 'lead@clinic.example';
 const HIRE = 'h-9101';
 const STAFF = `${HIRE}@staff.example`;
 const FLOW = `onboarding-${HIRE}`;
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 const stack = useApiStack();
-let browser: Browser;
+const { newPage, signIn } = useConsoleBrowser(stack);
 /** The tasks the onboarding plan gives the hire and the manager: key -> title. */
 let hireTasks: Map<string, string>;
 let managerTasks: Map<string, string>;
 
 beforeAll(async () => {
-  const executablePath = await findChromium();
-  if (!executablePath) throw new Error('no Chromium: run `npm run tools:ensure` (installs Debian\'s chromium as root) or set CHROMIUM_PATH');
-  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
-  await mkdir(SHOTS, { recursive: true });
   await stack.tokenFor(MANAGER, 'manager');
   await stack.tokenFor(STAFF, 'staff');
   // A hire who started six days ago: their day-one I-9 is overdue, their trainings are not yet due.
@@ -38,30 +29,6 @@ beforeAll(async () => {
   await eventually(async () => (await stack.prisma.auditEntry.count({ where: { workflowId: FLOW, action: 'task.created' } })) === plan.length, 'the tasks in the ledger');
   await eventually(() => stack.prisma.flow.findUnique({ where: { workflowId: FLOW } }), 'the flow row');
 });
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  return context.newPage();
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${stack.url}/#/sign-in`);
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-/** Every section of the page has loaded (no evaluated script: the console's CSP forbids eval). */
-const settled = (page: Page) => expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 20_000 }).toBe(0);
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-
-const section = (page: Page, heading: string) => page.locator('section', { has: page.getByRole('heading', { name: heading }) });
 
 describe('my work in the console', () => {
   it("lists a staff member's open tasks with the overdue badge, and a task completed on its flow page leaves the list", async () => {
