@@ -98,7 +98,7 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
     return c.body(await services.calendar.feed(owner.email), 200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, no-store' });
   });
 
-  if (options.auth) registerConsole(app, options.console ?? {});
+  if (options.auth) registerConsole(app, options.console ?? {}, services.practice.timeZone);
 
   app.notFound((c) => c.json(errorBody('NotFound', `no route ${c.req.method} ${c.req.path} (see GET /api/openapi.json)`), 404));
 

@@ -56,6 +56,8 @@ interface Settings {
   temporalUiUrl: string | null;
   temporalNamespace: string;
   mailbox: boolean;
+  /** The practice's IANA time zone: due dates are days there, so the console's "today" is too. */
+  timeZone: string;
 }
 
 /** A route of the console's own, checked by the same authorize() as the route table's. */
@@ -80,7 +82,8 @@ function check(c: Context<AppEnv>, route: RouteSpec): void {
   authorize(route, auth.user, auth.problem);
 }
 
-export function registerConsole(app: Hono<AppEnv>, options: ConsoleOptions): void {
+/** `timeZone`: the practice's (PRACTICE_TIME_ZONE), for the console's "today" and default dates. */
+export function registerConsole(app: Hono<AppEnv>, options: ConsoleOptions, timeZone: string): void {
   const cache = new Map<string, string>();
   const file = async (name: string): Promise<string> => {
     let text = cache.get(name);
@@ -104,7 +107,7 @@ export function registerConsole(app: Hono<AppEnv>, options: ConsoleOptions): voi
 
   app.get(SETTINGS_ROUTE.path, (c) => {
     check(c, SETTINGS_ROUTE);
-    const settings: Settings = { temporalUiUrl: options.temporalUiUrl ?? null, temporalNamespace: options.temporalNamespace ?? 'default', mailbox: options.mailDir !== undefined };
+    const settings: Settings = { temporalUiUrl: options.temporalUiUrl ?? null, temporalNamespace: options.temporalNamespace ?? 'default', mailbox: options.mailDir !== undefined, timeZone };
     return c.json(settings);
   });
 

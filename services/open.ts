@@ -6,6 +6,7 @@ import type { Config } from '../config/env';
 import { practiceProfileFromConfig } from '../config/practice';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createPrismaClient } from '../db/client';
+import type { PracticeProfile } from '../domain/practice/profile';
 import { AppealService } from './appeals';
 import { AuditService, type AuditServiceOptions } from './audit';
 import { CredentialService } from './credentials';
@@ -31,6 +32,8 @@ export interface Services {
   calendar: CalendarFeedService;
   /** A signed-in person's own open tasks, credential due dates and OSHA occurrences. */
   myWork: MyWorkService;
+  /** The practice the services work for: its time zone is the one due dates are days in. */
+  practice: PracticeProfile;
 }
 
 /** `workflowCode`: what the auditor's replay runs histories against (default: the workflows' source). */
@@ -46,6 +49,7 @@ export function createServices(options: FlowServiceOptions & Pick<AuditServiceOp
     users: new UserService(options),
     calendar: new CalendarFeedService(options),
     myWork: new MyWorkService(options),
+    practice: options.practice,
   };
 }
 

@@ -1,5 +1,6 @@
 // DOM helpers: elements built from data (text is always set as text: nothing from the API is
 // parsed as HTML), dates in the reader's terms, tables with captions.
+import { state } from './state.js';
 export const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 export const nav = /** @type {HTMLElement} */ (document.getElementById('nav'));
 export const who = /** @type {HTMLElement} */ (document.getElementById('who'));
@@ -48,9 +49,13 @@ export function when(/** @type {string | null | undefined} */ iso) {
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * Today (and days from it) as a date in the practice's time zone, where due dates are days (the
+ * server's PRACTICE_TIME_ZONE, from the settings; the browser's own zone until they are loaded).
+ */
 export function isoToday(offsetDays = 0) {
   const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return new Intl.DateTimeFormat('en-CA', { timeZone: state.settings.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
 
 /**

@@ -3,7 +3,7 @@
 
 /**
  * @typedef {{ email: string, role: 'admin' | 'manager' | 'staff' | 'auditor', idleMinutes: number }} Me
- * @typedef {{ temporalUiUrl: string | null, temporalNamespace: string, mailbox: boolean }} Settings
+ * @typedef {{ temporalUiUrl: string | null, temporalNamespace: string, mailbox: boolean, timeZone?: string }} Settings
  */
 
 export const state = {

@@ -7,13 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/tools/chromium';
-import { TEST_PASSWORD, type ApiStack } from '../api/stack';
+import { TEST_PASSWORD, TIME_ZONE, type ApiStack } from '../api/stack';
 
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 export interface ConsoleBrowser {
-  /** A fresh browser context (its own cookies) and page. `bypassCSP` only for injecting a checker. */
-  newPage(options?: { height?: number; bypassCSP?: boolean }): Promise<Page>;
+  /**
+   * A fresh browser context (its own cookies) and page, its clock in the practice's time zone
+   * unless `timezoneId` says otherwise. `bypassCSP` only for injecting a checker.
+   */
+  newPage(options?: { height?: number; bypassCSP?: boolean; timezoneId?: string }): Promise<Page>;
   /** Signs in through the sign-in form (the stack's server unless `base` names another). */
   signIn(page: Page, email: string, base?: string): Promise<void>;
 }
@@ -30,9 +33,9 @@ export function useConsoleBrowser(stack: ApiStack): ConsoleBrowser {
     await browser?.close();
   });
   return {
-    async newPage({ height = 860, bypassCSP = false } = {}) {
+    async newPage({ height = 860, bypassCSP = false, timezoneId = TIME_ZONE } = {}) {
       if (!browser) throw new Error('the browser is not running (newPage called outside a test?)');
-      const context = await browser.newContext({ viewport: { width: 1280, height }, bypassCSP });
+      const context = await browser.newContext({ viewport: { width: 1280, height }, bypassCSP, timezoneId });
       return context.newPage();
     },
     async signIn(page, email, base = stack.url) {

@@ -276,6 +276,17 @@ describe('web console', () => {
     await page.context().close();
   });
 
+  it("counts 'today' in the practice's time zone, not the browser's", async () => {
+    // UTC+14: for most of the day its date is a day ahead of the practice's (America/New_York).
+    const page = await newPage({ timezoneId: 'Pacific/Kiritimati' });
+    await signIn(page, AUDITOR);
+    await page.goto(`${stack.url}/#/audit`);
+    const query = page.getByRole('form', { name: 'Period and person' });
+    await expect(query.getByLabel('To').inputValue()).resolves.toBe(isoDay(0));
+    await expect(query.getByLabel('From').inputValue()).resolves.toBe(isoDay(-30));
+    await page.context().close();
+  });
+
   it('completes an overdue task with its late reason, changes a due date, cancels a flow; the auditor finds them by query', async () => {
     // A hire who started six days ago: day-one tasks are late.
     const LATE_FLOW = 'onboarding-h-7004';
