@@ -4,7 +4,7 @@
 // on a payer (one already past its clock: submitted in the past) and the metrics report. Bad input
 // is answered with the field and the reason. Dates are relative to now.
 import { describe, expect, it } from 'vitest';
-import { eventually, isoDay, useApiStack } from './stack';
+import { eventually, isoDay, priorAuthBody, useApiStack } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -16,17 +16,7 @@ const MCO = { type: 'medicaid_managed_care', id: 'state-mco', name: 'State MCO' 
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 const at = (hoursAgo: number): string => new Date(NOW - hoursAgo * 3_600_000).toISOString().replace('.000Z', 'Z');
 
-const request = (authorizationId: string, extra: Record<string, unknown> = {}) => ({
-  authorizationId,
-  patientRef: 'mrn-001234',
-  payer: ACME,
-  service: { code: '72148', units: 1, scheduledDate: isoDay(20) },
-  urgency: 'standard',
-  orderingProvider: '1234567890',
-  staffEmail: STAFF,
-  managerEmail: MANAGER,
-  ...extra,
-});
+const request = (authorizationId: string, extra: Record<string, unknown> = {}) => priorAuthBody(authorizationId, extra, { staff: STAFF, manager: MANAGER });
 
 const stack = useApiStack();
 

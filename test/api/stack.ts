@@ -240,3 +240,16 @@ export const appealBody = (appealId: string, extra: Record<string, unknown> = {}
   managerEmail: people.manager,
   ...extra,
 });
+
+/** A standard Medicare Advantage prior authorization request (POST /api/prior-auth), service in 20 days. */
+export const priorAuthBody = (authorizationId: string, extra: Record<string, unknown> = {}, people = { staff: 'pa-staff@clinic.example', manager: 'manager@clinic.example' }) => ({
+  authorizationId,
+  patientRef: 'mrn-001234',
+  payer: { type: 'medicare_advantage', id: 'acme-ma', name: 'Acme MA' },
+  service: { code: '72148', units: 1, scheduledDate: isoDay(20) },
+  urgency: 'standard',
+  orderingProvider: '1234567890',
+  staffEmail: people.staff,
+  managerEmail: people.manager,
+  ...extra,
+});

@@ -9,7 +9,7 @@
 // Screenshots: docs/screenshots/flow-prior-auth.png and flow-appeal.png.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appealBody, eventually, isoDay, TIME_ZONE, useApiStack } from '../api/stack';
+import { appealBody, eventually, isoDay, priorAuthBody, TIME_ZONE, useApiStack } from '../api/stack';
 import { fieldMessage, formTitled as actionForm, settled, shot, useConsoleBrowser } from './browser';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -111,16 +111,7 @@ describe('the flow page offers the actions of its flow type', () => {
   });
 
   it('prior authorization: shows the stage and payer clock, records the submission and then the decision', async () => {
-    const started = await asManager('POST', '/api/prior-auth', {
-      authorizationId: 'pa-8001',
-      patientRef: 'mrn-008001',
-      payer: { type: 'medicare_advantage', id: 'acme-ma', name: 'Acme MA' },
-      service: { code: '72148', units: 2, scheduledDate: isoDay(20) },
-      urgency: 'standard',
-      orderingProvider: '1234567890',
-      staffEmail: 'pa-staff@clinic.example',
-      managerEmail: MANAGER,
-    });
+    const started = await asManager('POST', '/api/prior-auth', priorAuthBody('pa-8001', { service: { code: '72148', units: 2, scheduledDate: isoDay(20) } }, { staff: 'pa-staff@clinic.example', manager: MANAGER }));
     expect(started.status, JSON.stringify(started.json)).toBe(201);
     const flowId = started.json.flowId as string;
     expect(flowId).toBe('prior-auth-pa-8001');
