@@ -174,10 +174,11 @@ export function registerFlowCommands(program: Command): void {
     .option('--type <type>', 'only this flow type, e.g. onboarding')
     .option('--status <status>', 'only running, completed or cancelled flows')
     .option('--subject <id>', 'only flows about this subject (e.g. a hire id)')
+    .option('--search <words>', 'only flows whose id, subject or title contain every word (case-insensitive), e.g. "reyes"')
     .option('--limit <n>', 'at most n flows (default 100)', positiveInt)
     .option('--json', 'print JSON')
-    .action(async (o: { type?: string; status?: string; subject?: string; limit?: number; json?: boolean }) => {
-      const list = await api().get<FlowList>('/api/flows', { type: o.type, status: o.status, subject: o.subject, limit: o.limit });
+    .action(async (o: { type?: string; status?: string; subject?: string; search?: string; limit?: number; json?: boolean }) => {
+      const list = await api().get<FlowList>('/api/flows', { type: o.type, status: o.status, subject: o.subject, search: o.search, limit: o.limit });
       print(list, o.json, () => formatFlowList(list.flows));
     });
 

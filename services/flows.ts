@@ -14,6 +14,7 @@ import { conflict, notFound, parseInput, type ServiceError } from './errors';
 import { summaryOf } from './flow-rows';
 import { flowViewFromLedger } from './ledger-view';
 import { planOnboardingRequest } from './onboarding-plan';
+import type { Prisma } from '../generated/prisma/client';
 import {
   AddTaskBodySchema,
   CancelFlowBodySchema,
@@ -89,7 +90,7 @@ export class FlowService extends TemporalService {
     return this.guard({ operation: 'list flows' }, async () => {
       const q = parseInput(ListFlowsQuerySchema, query);
       const rows = await this.prisma.flow.findMany({
-        where: { flowType: q.type, status: q.status, subjectId: q.subject },
+        where: { flowType: q.type, status: q.status, subjectId: q.subject, AND: searchWords(q.search) },
         orderBy: [{ startedAt: 'desc' }, { workflowId: 'asc' }],
         take: q.limit,
       });
@@ -182,3 +183,18 @@ export class FlowService extends TemporalService {
 }
 
 export { ServiceError } from './errors';
+
+/**
+ * A search as a filter: each word must appear (case-insensitive) in the flow id, subject or title,
+ * so "reyes h-70" finds "Onboarding h-7001 Dana Reyes". Titles carry identifiers and staff names,
+ * never patient information, so searching them reveals nothing the list does not show. Prisma's
+ * `contains` is SQL LIKE and passes % and _ through as wildcards: they are escaped to mean themselves.
+ */
+function searchWords(search: string | undefined): Prisma.FlowWhereInput[] {
+  if (!search) return [];
+  return search
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => word.replace(/[\\%_]/g, (c) => `\\${c}`))
+    .map((word) => ({ OR: (['workflowId', 'subjectId', 'title'] as const).map((column) => ({ [column]: { contains: word, mode: 'insensitive' as const } })) }));
+}

@@ -49,6 +49,8 @@ export const ListFlowsQuerySchema = z
     status: FlowStatusSchema.optional(),
     /** The identifier a flow is about (hire id, provider id). */
     subject: z.string().min(1).max(200).optional(),
+    /** Words to find in the flow id, subject or title (case-insensitive; every word must match). */
+    search: z.string().trim().min(1, 'must not be empty').max(200).optional(),
     limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(100),
   })
   .strict();

@@ -5,7 +5,7 @@ import { field, values } from '../lib/forms.js';
 import { lazySection, page } from '../lib/page.js';
 import { credentialTable } from './today.js';
 
-const FLOW_TYPES = ['onboarding', 'credential', 'prior_auth', 'appeal', 'osha_site', 'osha_occurrence', 'checklist'];
+const FLOW_TYPES = ['onboarding', 'credential', 'prior_auth', 'appeal', 'osha_site', 'osha_occurrence', 'bbp_training', 'checklist'];
 
 export function flowsPage(/** @type {URLSearchParams} */ query) {
   const type = query.get('type') ?? '';
@@ -16,7 +16,7 @@ export function flowsPage(/** @type {URLSearchParams} */ query) {
       { class: 'fields-inline', role: 'search', 'aria-label': 'Filter flows' },
       field({ name: 'type', label: 'Type', options: [['', 'any'], ...FLOW_TYPES.map((t) => /** @type {[string, string]} */ ([t, t.replace(/_/g, ' ')]))], value: type }),
       field({ name: 'status', label: 'Status', options: [['', 'any'], ['running', 'running'], ['completed', 'completed'], ['cancelled', 'cancelled']], value: status }),
-      field({ name: 'subject', label: 'Subject', value: query.get('subject') ?? '', hint: 'Hire id, provider id...' }),
+      field({ name: 'search', label: 'Search', type: 'search', value: query.get('search') ?? '', hint: 'Words in the flow id, subject or title, e.g. a name or a hire id' }),
       h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Filter')),
     )
   );
@@ -24,7 +24,8 @@ export function flowsPage(/** @type {URLSearchParams} */ query) {
     e.preventDefault();
     location.hash = `#/flows?${new URLSearchParams(values(form))}`;
   });
-  const q = new URLSearchParams({ ...(type ? { type } : {}), ...(status ? { status } : {}), ...(query.get('subject') ? { subject: /** @type {string} */ (query.get('subject')) } : {}), limit: '200' });
+  const search = query.get('search')?.trim() ?? '';
+  const q = new URLSearchParams({ ...(type ? { type } : {}), ...(status ? { status } : {}), ...(search ? { search } : {}), limit: '200' });
   page(
     'Flows',
     form,

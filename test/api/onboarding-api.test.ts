@@ -107,6 +107,13 @@ describe('onboarding API', () => {
       expect.objectContaining({ flowId: 'onboarding-h-1001', flowType: 'onboarding', subjectId: 'h-1001', status: 'running', startedBy: HR, closedAt: null }),
     ]);
     expect((await get('/api/flows?status=completed')).json.flows).toEqual([]);
+    // Search: every word, case-insensitive, in the id, subject or title; LIKE wildcards are literal.
+    const search = async (words: string) => (await get(`/api/flows?${new URLSearchParams({ search: words })}`)).json.flows.map((f: any) => f.flowId).sort();
+    expect(await search('reyes')).toEqual(['onboarding-h-1001', 'onboarding-h-1002']);
+    expect(await search('  REYES   nurse ')).toEqual(['onboarding-h-1002']);
+    expect(await search('h-1001')).toEqual(['onboarding-h-1001']);
+    expect(await search('h_100')).toEqual([]);
+    expect(await search('%')).toEqual([]);
 
     const flow = await checklist('onboarding-h-1001');
     expect(flow).toMatchObject({ flowId: 'onboarding-h-1001', subjectId: 'h-1001', status: 'running', startedBy: HR, managerEmail: MANAGER, timeZone: TIME_ZONE, source: 'temporal' });
@@ -193,6 +200,7 @@ describe('onboarding API', () => {
       { name: 'no actor', path: '/api/flows/onboarding-h-1001/cancel', body: { reason: 'changed plans' }, status: 400, type: 'ValidationError', field: 'by', message: /^is required$/ },
       { name: 'a start date change to an impossible date', path: '/api/flows/onboarding-h-1001/start-date', body: { startDate: '2026-13-01', by: MANAGER, reason: 'moved' }, status: 400, type: 'ValidationError', field: 'startDate', message: /is not a real calendar date/ },
       { name: 'an unknown list filter', method: 'GET', path: '/api/flows?status=paused', status: 400, type: 'ValidationError', field: 'status', message: /must be one of running, completed, cancelled/ },
+      { name: 'an empty search', method: 'GET', path: '/api/flows?search=%20%20', status: 400, type: 'ValidationError', field: 'search', message: /must not be empty/ },
       { name: 'an unknown route', method: 'GET', path: '/api/flowz', status: 404, type: 'NotFound', message: /no route GET \/api\/flowz/ },
     ];
 
@@ -302,7 +310,7 @@ describe('onboarding API', () => {
     expect(start.parameters).toEqual([expect.objectContaining({ name: 'X-PracticeFlow-Actor', in: 'header' })]);
     const complete = json.paths['/api/flows/{flowId}/tasks/{taskKey}/complete'].post;
     expect(complete.requestBody.content['application/json'].schema.properties).toHaveProperty('lateReason');
-    expect(json.paths['/api/flows'].get.parameters.map((p: any) => p.name)).toEqual(['type', 'status', 'subject', 'limit']);
+    expect(json.paths['/api/flows'].get.parameters.map((p: any) => p.name)).toEqual(['type', 'status', 'subject', 'search', 'limit']);
   });
 
   it('answers 503 when Temporal cannot be reached, and shows what the ledger knows', async () => {

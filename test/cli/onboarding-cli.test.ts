@@ -82,6 +82,12 @@ describe('practiceflow CLI', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^FLOW\s+TYPE\s+STATUS/);
     expect(list.stdout).toMatch(/onboarding-h-5001\s+onboarding\s+running\s+.*hr@clinic\.example\s+Onboarding h-5001 Lee Park \(front_desk\)/);
+    const found = await practiceflow(['flows', 'list', '--search', 'lee FRONT_desk', '--json']);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout).flows.map((f: { flowId: string }) => f.flowId)).toEqual(['onboarding-h-5001']);
+    const none = await practiceflow(['flows', 'list', '--search', 'nobody']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).not.toContain('onboarding-h-5001');
 
     const show = await practiceflow(['flows', 'show', 'onboarding-h-5001']);
     expect(show.code).toBe(0);

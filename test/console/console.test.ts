@@ -121,6 +121,20 @@ describe('web console', () => {
 
     await page.getByRole('link', { name: 'Flows', exact: true }).click();
     await page.getByRole('link', { name: /Dana Reyes/ }).first().waitFor();
+    // Search: words in the id, subject or title, any case; the filter is in the URL (bookmarkable).
+    const filter = page.getByRole('search', { name: 'Filter flows' });
+    await filter.getByLabel('Search').fill('REYES medical');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => page.url()).toContain('search=REYES+medical');
+    await settled(page);
+    const found = page.getByRole('table', { name: 'Flows' }).locator('tbody tr');
+    await expect(found.allTextContents()).resolves.toEqual([expect.stringContaining(`Onboarding ${HIRE} Dana Reyes`)]);
+    await filter.getByLabel('Search').fill('nobody-by-this-name');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('#main').getByText('No flow matches.').waitFor();
+    await filter.getByLabel('Search').fill('');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('link', { name: /Dana Reyes/ }).first().waitFor();
     await shot(page, 'flows');
     await page.context().close();
   });
