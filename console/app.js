@@ -12,6 +12,7 @@ import { auditPage } from './pages/audit.js';
 import { flowPage } from './pages/flow.js';
 import { appealsPage, credentialsPage, flowsPage, oshaPage } from './pages/lists.js';
 import { mailPage } from './pages/mail.js';
+import { myWorkPage } from './pages/my-work.js';
 import { loadSettings, signInPage, signOut } from './pages/sign-in.js';
 import { START_FORMS, startFormPage, startPage } from './pages/start.js';
 import { todayPage } from './pages/today.js';
@@ -21,7 +22,7 @@ function drawChrome() {
   who.replaceChildren();
   if (!state.me) return;
   /** @type {[string, string][]} */
-  const items = state.me.role === 'staff' ? [['#/', 'My work']] : [['#/', 'Today'], ['#/flows', 'Flows'], ['#/credentials', 'Credentials'], ['#/appeals', 'Appeals'], ['#/osha', 'OSHA calendar'], ['#/audit', 'Audit']];
+  const items = state.me.role === 'staff' ? [['#/', 'My work']] : [['#/', 'Today'], ['#/me', 'My work'], ['#/flows', 'Flows'], ['#/credentials', 'Credentials'], ['#/appeals', 'Appeals'], ['#/osha', 'OSHA calendar'], ['#/audit', 'Audit']];
   if (canWrite()) items.splice(1, 0, ['#/start', 'Start a flow']);
   if (state.settings.mailbox && canWrite()) items.push(['#/mail', 'Mailbox']);
   const current = `#/${(location.hash.slice(2).split(/[/?]/)[0] ?? '')}`;
@@ -54,6 +55,7 @@ async function route() {
     state.flash = '';
     const [first, second, third] = parts;
     if (!first) todayPage();
+    else if (first === 'me') myWorkPage();
     else if (first === 'flows' && second) await flowPage(second);
     else if (first === 'flows') flowsPage(query);
     else if (first === 'start' && second && Object.hasOwn(START_FORMS, second)) startFormPage(START_FORMS[second].spec());

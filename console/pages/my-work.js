@@ -1,8 +1,8 @@
 // My work: a signed-in person's own open tasks, credential due dates and OSHA occurrences
 // (GET /api/me/tasks, the same items as their calendar feed). Staff's home page; the manager's
 // Today shows the tasks part as "Assigned to me".
-import { get } from '../lib/api.js';
-import { badge, flowLink, h, table, when } from '../lib/dom.js';
+import { api, errorBox, get } from '../lib/api.js';
+import { append, badge, flowLink, h, table, when } from '../lib/dom.js';
 import { lazySection, page } from '../lib/page.js';
 
 /** The signed-in person's open work: one request, shared by the sections that show it. */
@@ -55,9 +55,40 @@ export function myWorkPage() {
         ),
       };
     }),
-    lazySection('Your calendar', async () => {
-      const feed = await get('/api/me/calendar-feed');
-      return { body: h('p', null, feed.url ? ['Subscribe to your due dates: ', h('code', null, feed.url)] : 'Your calendar feed exists; its address was shown when it was created (revoke it with the API to get a new one).') };
-    }),
+    lazySection('Your calendar', async () => calendarFeedSection(await get('/api/me/calendar-feed'))),
   );
+}
+
+/**
+ * The private calendar (ICS) address of the signed-in person's due dates. PracticeFlow keeps only
+ * its hash, so the address is shown once, when created; a lost (or leaked) address is replaced:
+ * the old one is revoked (calendars subscribed to it get 404) and a new one is shown.
+ */
+function calendarFeedSection(/** @type {any} */ feed) {
+  const body = h('div', null);
+  const draw = (/** @type {any} */ f) => {
+    const replace = h('button', { type: 'button', class: 'secondary' }, f.url ? 'Replace this address' : 'Get a new address');
+    replace.addEventListener('click', async () => {
+      replace.setAttribute('disabled', '');
+      const revoked = await api('POST', '/api/me/calendar-feed/revoke', {});
+      const created = revoked.ok ? await api('GET', '/api/me/calendar-feed') : revoked;
+      if (created.ok) return draw(created.data);
+      replace.removeAttribute('disabled');
+      body.append(errorBox(created.error, created.status));
+    });
+    body.replaceChildren();
+    append(body, [
+      f.url
+        ? h(
+            'p',
+            null,
+            'Subscribe to your due dates in Outlook, Google Calendar or Apple Calendar with this address. Keep it private: it works without a password. It is shown only now.',
+          )
+        : h('p', null, `Your calendar address was created ${when(f.createdAt)} and shown then; PracticeFlow does not keep it. If you lost it, or someone else may have it, get a new one: the old one stops working.`),
+      f.url ? h('p', null, h('label', { for: 'feed-url' }, 'Calendar address'), h('br'), h('input', { id: 'feed-url', type: 'text', readonly: '', value: f.url, size: '80', class: 'wide' })) : null,
+      h('div', { class: 'actions' }, replace),
+    ]);
+  };
+  draw(feed);
+  return { body };
 }

@@ -75,6 +75,7 @@ describe('console accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await signIn(page, MANAGER);
     const pages: [string, string | RegExp][] = [
       ['#/', 'Today'],
+      ['#/me', 'My work'], // with the calendar address shown (the first visit creates it)
       ['#/flows', 'Flows'],
       [`#/flows/${FLOW}`, /Onboarding/],
       ['#/start', 'Start a flow'],

@@ -98,4 +98,34 @@ describe('my work in the console', () => {
     expect(await mine.getByRole('link', { name: /./ }).first().getAttribute('href')).toBe(`#/flows/${FLOW}`);
     await page.context().close();
   });
+
+  it('gives a manager their own My work with a private calendar address, shown once, and replaces it (the old one stops working)', async () => {
+    const page = await newPage();
+    await signIn(page, MANAGER);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My work' }).click();
+    await page.getByRole('heading', { name: 'My work', level: 1 }).waitFor();
+    await settled(page);
+    await expect(section(page, 'Your tasks').locator('tbody tr').count()).resolves.toBe(managerTasks.size);
+
+    // The first visit creates the feed and shows its address; it serves the manager's due dates.
+    const address = section(page, 'Your calendar').getByLabel('Calendar address');
+    const first = await address.inputValue();
+    expect(first).toMatch(/\/calendar\/[A-Za-z0-9_-]{16,}\.ics$/);
+    const feed = await fetch(first);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
+    expect(await feed.text()).toContain(managerTasks.get('i9_section2'));
+
+    // Shown once: on the next visit PracticeFlow no longer has it (it keeps a hash), so it offers a new one.
+    await page.reload();
+    await settled(page);
+    expect(await address.count()).toBe(0);
+    await section(page, 'Your calendar').getByRole('button', { name: 'Get a new address' }).click();
+    await address.waitFor();
+    const second = await address.inputValue();
+    expect(second).not.toBe(first);
+    expect((await fetch(first)).status).toBe(404);
+    expect((await fetch(second)).status).toBe(200);
+    await page.context().close();
+  });
 });
