@@ -117,7 +117,10 @@ export function flowViewFromLedger(summary: FlowSummary, rows: readonly LedgerRo
 
   if (summary.status === 'cancelled') for (const t of tasks.values()) if (t.status === 'open') t.status = 'cancelled';
   const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() ?? now.toISOString().slice(0, 10);
-  for (const t of tasks.values()) t.overdue = summary.status === 'running' && t.status === 'open' && t.dueDate < today;
+  // As the workflow counts it (lateFrom, domain/tasks/ladder.ts): a date is late from the end of
+  // its day in the practice's zone, an instant (a payer's clock) from that instant.
+  const late = (t: TaskView) => ('at' in t.due ? now.getTime() >= Date.parse(t.due.at) : t.dueDate < today);
+  for (const t of tasks.values()) t.overdue = summary.status === 'running' && t.status === 'open' && late(t);
 
   return {
     flowId: summary.flowId,
