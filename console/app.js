@@ -6,6 +6,7 @@
 // every view can be bookmarked and reloaded.
 import { SignedOut, api, errorBox } from './lib/api.js';
 import { h, link, main, nav, say, who } from './lib/dom.js';
+import { watchIdle } from './lib/idle.js';
 import { page } from './lib/page.js';
 import { canWrite, state } from './lib/state.js';
 import { auditPage } from './pages/audit.js';
@@ -82,4 +83,5 @@ document.getElementById('skip')?.addEventListener('click', (e) => {
   (main.querySelector('h1') ?? main).focus();
 });
 window.addEventListener('hashchange', () => void route());
+watchIdle();
 void route();

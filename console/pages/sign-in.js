@@ -2,6 +2,7 @@
 import { api } from '../lib/api.js';
 import { h, main } from '../lib/dom.js';
 import { field, formStatus, showProblems, values } from '../lib/forms.js';
+import { resetIdle } from '../lib/idle.js';
 import { state } from '../lib/state.js';
 
 export async function signOut() {
@@ -28,6 +29,7 @@ export function signInPage(/** @type {URLSearchParams} */ query) {
     const result = await api('POST', '/api/session', values(form));
     if (showProblems(form, result) || !result.ok) return;
     state.me = result.data;
+    resetIdle();
     await loadSettings();
     state.signInReason = '';
     location.hash = next.startsWith('#/sign-in') ? '#/' : next;

@@ -290,6 +290,33 @@ describe('web console', () => {
     await page.context().close();
   });
 
+  it('signs a page left alone out by itself after the idle time (45 CFR 164.312(a)(2)(iii)); activity keeps it signed in', async () => {
+    const page = await newPage();
+    await page.clock.install(); // the page's clock, moved by the test; the server's runs as usual
+    await signIn(page, MANAGER);
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    // Working: a key press ten minutes in counts as activity (and keeps the server session alive).
+    await page.clock.fastForward('10:00');
+    await page.keyboard.press('Tab');
+    await page.clock.fastForward('10:00');
+    // 20 minutes in, 10 idle: the page is as it was (a sign-out clears it at once).
+    expect(await page.getByRole('heading', { name: 'Today', level: 1 }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+    // Then nothing for 15 minutes (the stack's SESSION_IDLE_MINUTES): the page clears itself to sign-in.
+    await page.clock.fastForward('15:00');
+    await page.getByRole('heading', { name: 'Sign in to PracticeFlow' }).waitFor();
+    await expect(page.locator('.signin [role="status"]').textContent()).resolves.toMatch(/signed out after 15 minutes without activity \(automatic logoff\)/);
+    expect(await page.getByRole('heading', { name: 'Today' }).count()).toBe(0);
+    // ... and the server session is over: the browser's cookie no longer signs anyone in.
+    expect((await page.request.get(`${stack.url}/api/me`)).status()).toBe(401);
+    // Signing in again returns to the page that was open.
+    await page.getByLabel('Email', { exact: true }).fill(MANAGER);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    await page.context().close();
+  });
+
   it("counts 'today' in the practice's time zone, not the browser's", async () => {
     // UTC+14: for most of the day its date is a day ahead of the practice's (America/New_York).
     const page = await newPage({ timezoneId: 'Pacific/Kiritimati' });
