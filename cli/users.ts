@@ -3,14 +3,15 @@
 //       With DATABASE_URL: straight into the database (the admin command that creates the first
 //       user, before anyone can sign in). Without: through the API, as an admin.
 //   practiceflow user list | user disable <id>          (API, admin)
-//   practiceflow token create --name [--email] | token revoke <id>   (API, admin)
+//   practiceflow token create --name [--email] | token list | token revoke <id>   (API, admin)
 //   practiceflow login                                   checks PRACTICEFLOW_TOKEN: who it signs in
 //   practiceflow my-work                                 the token's user's own open tasks, credentials, OSHA occurrences
 // The CLI signs in with an API token only (PRACTICEFLOW_TOKEN); it stores nothing on disk.
+import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfigOrExit } from '../config/env';
 import { createPrismaClient } from '../db/client';
-import type { Me, MyWork, TokenCreated, TokenView, UserList, UserView } from '../services/auth-schemas';
+import type { Me, MyWork, TokenCreated, TokenList, TokenView, UserList, UserView } from '../services/auth-schemas';
 import { UserService } from '../services/users';
 import { apiPath, UsageError } from './api-client';
 import { localTime, table } from './format';
@@ -50,8 +51,10 @@ export function registerUserCommands(program: Command): void {
           const prisma = createPrismaClient(config.DATABASE_URL, { max: 2 });
           try {
             const users = new UserService({ prisma });
-            created = await users.createUser(body);
-            if (o.tokenName !== undefined) token = await users.createToken({ id: created.id, email: created.email, role: created.role, via: 'token' }, { name: o.tokenName });
+            // Nobody is signed in: the ledger names the operating-system user who ran the command.
+            const operator = `cli:${userInfo().username}@${hostname()}`;
+            created = await users.createUser(body, operator);
+            if (o.tokenName !== undefined) token = await users.createToken({ id: created.id, email: created.email, role: created.role, via: 'token' }, { name: o.tokenName }, operator);
           } finally {
             await prisma.$disconnect();
           }
@@ -96,6 +99,19 @@ export function registerUserCommands(program: Command): void {
     .action(async (o: { name: string; email?: string; json?: boolean }) =>
       withFlagNames(async () => printToken(await api().post<TokenCreated>('/api/tokens', { name: o.name, ...(o.email ? { email: o.email } : {}) }), o.json), { name: '--name', email: '--email' }),
     );
+
+  token
+    .command('list')
+    .description('the API tokens: name, user, created, last used, revoked (never the tokens themselves)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const list = await api().get<TokenList>('/api/tokens');
+      print(list, o.json, () =>
+        list.tokens.length === 0
+          ? 'No API tokens.'
+          : table(['NAME', 'USER', 'CREATED', 'LAST USED', 'REVOKED', 'ID'], list.tokens.map((t) => [t.name, t.email, t.createdAt.slice(0, 10), t.lastUsedAt?.slice(0, 10) ?? '', t.revokedAt?.slice(0, 10) ?? '', t.id])),
+      );
+    });
 
   token
     .command('revoke')

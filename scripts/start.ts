@@ -177,6 +177,9 @@ const ADMIN_PASSWORD_FILE = 'admin-password';
  * data folder; the CLI on this machine picks the token up from there. Against a configured
  * database nothing is created: the summary says how to create the first admin.
  */
+/** Who the ledger says created the first admin of an embedded set-up. */
+const FIRST_START_ACTOR = 'system:npm-start';
+
 async function firstAdmin(users: UserService, dataDir: string, embedded: boolean): Promise<string> {
   const tokenFile = resolve(dataDir, ADMIN_TOKEN_FILE);
   if ((await users.countUsers()) > 0) return embedded && existsSync(tokenFile) ? `the first admin's API token is in ${tokenFile} (the CLI here uses it)` : 'users exist; the CLI needs PRACTICEFLOW_TOKEN';
@@ -184,8 +187,8 @@ async function firstAdmin(users: UserService, dataDir: string, embedded: boolean
     return "no users yet: create the first admin with  printf '%s' '<password>' | npx practiceflow user create --email you@clinic.example --role admin --password-stdin --token-name cli";
   }
   const password = randomBytes(18).toString('base64url');
-  const user = await users.createUser({ email: FIRST_ADMIN_EMAIL, role: 'admin', password });
-  const { token } = await users.createToken({ id: user.id, email: user.email, role: user.role, via: 'token' }, { name: 'created by npm start' });
+  const user = await users.createUser({ email: FIRST_ADMIN_EMAIL, role: 'admin', password }, FIRST_START_ACTOR);
+  const { token } = await users.createToken({ id: user.id, email: user.email, role: user.role, via: 'token' }, { name: 'created by npm start' }, FIRST_START_ACTOR);
   writeFileSync(resolve(dataDir, ADMIN_PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   return `created admin ${FIRST_ADMIN_EMAIL}: password in ${resolve(dataDir, ADMIN_PASSWORD_FILE)}, API token in ${tokenFile} (the CLI here uses it)`;

@@ -56,6 +56,8 @@ export const TokenViewSchema = z.object({
   revokedAt: z.string().nullable(),
 });
 export type TokenView = z.infer<typeof TokenViewSchema>;
+export const TokenListSchema = z.object({ tokens: z.array(TokenViewSchema) });
+export type TokenList = z.infer<typeof TokenListSchema>;
 /** The token itself is in this answer only: PracticeFlow keeps its SHA-256. */
 export const TokenCreatedSchema = TokenViewSchema.extend({ token: z.string() });
 export type TokenCreated = z.infer<typeof TokenCreatedSchema>;

@@ -6,8 +6,12 @@
 // random bits of which only the SHA-256 is stored, so a copy of the database signs nobody in.
 // 45 CFR 164.312(a)(2)(iii) (automatic logoff): a session unused for longer than the idle
 // timeout is ended here, on the server, whatever the browser still holds (sessionUser below).
+// 45 CFR 164.308(a)(4)(ii)(C) (access establishment and modification): creating and disabling a
+// user and issuing and revoking an API token are appended to the audit ledger, by whom, in the same
+// transaction as the change, so the record of who could sign in when is as tamper-evident as the rest.
 import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { appendInTransaction, type LedgerTx } from '../activities/audit/ledger';
 import type { PrismaClient } from '../generated/prisma/client';
 import {
   CreateTokenBodySchema,
@@ -17,6 +21,7 @@ import {
   type CalendarFeed,
   type Role,
   type TokenCreated,
+  type TokenList,
   type TokenView,
   type UserList,
   type UserView,
@@ -48,6 +53,15 @@ export const API_TOKEN_PREFIX = 'pf';
 const SESSION_PREFIX = 'pfs';
 const FEED_PREFIX = 'cal';
 
+/** The access-management actions in the ledger, and the rule they are kept under. */
+export const ACCESS_ACTIONS = { userCreated: 'access.user_created', userDisabled: 'access.user_disabled', tokenCreated: 'access.token_created', tokenRevoked: 'access.token_revoked' } as const;
+export const ACCESS_RULE = '45 CFR 164.308(a)(4)(ii)(C)';
+
+/** Records an access change in the ledger inside the change's own transaction (idempotent on `key`). */
+async function recordAccess(tx: LedgerTx, action: string, key: string, actor: string, detail: Record<string, unknown>): Promise<void> {
+  await appendInTransaction(tx, [{ businessKey: `${action}:${key}`, occurredAt: new Date().toISOString(), actor, action, rule: ACCESS_RULE, detail }]);
+}
+
 const userView = (u: UserRow): UserView => ({ id: u.id, email: u.email, role: u.role, createdAt: u.createdAt.toISOString(), disabledAt: u.disabledAt?.toISOString() ?? null });
 const tokenView = (t: TokenRow): TokenView => ({
   id: t.id,
@@ -75,13 +89,20 @@ export class UserService {
     return bcrypt.hash(password, this.rounds);
   }
 
-  /** Creates a user (admin route, and `practiceflow user create` before anyone can sign in). */
-  async createUser(body: unknown): Promise<UserView> {
+  /**
+   * Creates a user (admin route, and `practiceflow user create` before anyone can sign in).
+   * `actor`: who grants the access (the admin; for the first admin, the CLI's operating-system user).
+   */
+  async createUser(body: unknown, actor: string): Promise<UserView> {
     const input = parseInput(CreateUserBodySchema, body);
     return this.db('create the user', async () => {
       const passwordHash = await this.hashPassword(input.password);
       try {
-        return userView(await this.prisma.user.create({ data: { email: input.email, role: input.role, passwordHash } }));
+        return await this.prisma.$transaction(async (tx) => {
+          const user = await tx.user.create({ data: { email: input.email, role: input.role, passwordHash } });
+          await recordAccess(tx, ACCESS_ACTIONS.userCreated, user.id, actor, { userId: user.id, email: user.email, role: user.role });
+          return userView(user);
+        });
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict(`email: a user ${input.email} already exists`);
         throw err;
@@ -101,22 +122,24 @@ export class UserService {
    * Disables a user: they can no longer sign in, their sessions end and their tokens stop working.
    * The row stays: the audit ledger names them.
    */
-  async disableUser(id: string): Promise<UserView> {
+  async disableUser(id: string, actor: string): Promise<UserView> {
     const userId = parseInput(UserIdSchema, id, 'id');
     return this.db('disable the user', async () => {
       const existing = await this.prisma.user.findUnique({ where: { id: userId } });
       if (!existing) throw notFound(`id: no user "${userId}"`);
       if (existing.disabledAt) return userView(existing);
       const now = new Date();
-      const [user] = await this.prisma.$transaction([
-        this.prisma.user.update({ where: { id: userId }, data: { disabledAt: now } }),
-        this.prisma.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: now, endReason: 'disabled' } }),
-      ]);
-      return userView(user);
+      return this.prisma.$transaction(async (tx) => {
+        const user = await tx.user.update({ where: { id: userId }, data: { disabledAt: now } });
+        const ended = await tx.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: now, endReason: 'disabled' } });
+        await recordAccess(tx, ACCESS_ACTIONS.userDisabled, user.id, actor, { userId: user.id, email: user.email, role: user.role, sessionsEnded: ended.count });
+        return userView(user);
+      });
     });
   }
 
-  async createToken(owner: AuthUser, body: unknown): Promise<TokenCreated> {
+  /** `actor`: who issues it (default: the owner, as when an admin issues their own). */
+  async createToken(owner: AuthUser, body: unknown, actor: string = owner.email): Promise<TokenCreated> {
     const input = parseInput(CreateTokenBodySchema, body);
     return this.db('create the token', async () => {
       let userId = owner.id;
@@ -127,19 +150,33 @@ export class UserService {
         userId = user.id;
       }
       const token = newSecret(API_TOKEN_PREFIX);
-      const row = await this.prisma.apiToken.create({ data: { userId, name: input.name, tokenHash: sha256(token) }, include: { user: { select: { email: true } } } });
-      return { ...tokenView(row), token };
+      return this.prisma.$transaction(async (tx) => {
+        const row = await tx.apiToken.create({ data: { userId, name: input.name, tokenHash: sha256(token) }, include: { user: { select: { email: true } } } });
+        await recordAccess(tx, ACCESS_ACTIONS.tokenCreated, row.id, actor, { tokenId: row.id, name: row.name, email: row.user.email });
+        return { ...tokenView(row), token };
+      });
     });
   }
 
-  async revokeToken(id: string): Promise<TokenView> {
+  async revokeToken(id: string, actor: string): Promise<TokenView> {
     const tokenId = parseInput(UserIdSchema, id, 'id');
     return this.db('revoke the token', async () => {
       const existing = await this.prisma.apiToken.findUnique({ where: { id: tokenId }, include: { user: { select: { email: true } } } });
       if (!existing) throw notFound(`id: no API token "${tokenId}"`);
       if (existing.revokedAt) return tokenView(existing);
-      return tokenView(await this.prisma.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() }, include: { user: { select: { email: true } } } }));
+      return this.prisma.$transaction(async (tx) => {
+        const row = await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() }, include: { user: { select: { email: true } } } });
+        await recordAccess(tx, ACCESS_ACTIONS.tokenRevoked, row.id, actor, { tokenId: row.id, name: row.name, email: row.user.email });
+        return tokenView(row);
+      });
     });
+  }
+
+  /** The API tokens, newest first (never the tokens themselves: only their hashes are kept). */
+  async listTokens(): Promise<TokenList> {
+    return this.db('list API tokens', async () => ({
+      tokens: (await this.prisma.apiToken.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], include: { user: { select: { email: true } } } })).map(tokenView),
+    }));
   }
 
   /** The user an API token belongs to; undefined when it is unknown, revoked or its user disabled. */

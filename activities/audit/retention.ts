@@ -91,6 +91,15 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
     basis: { kind: 'after_last_effective', years: 6 },
     match: { actions: ['audit.accessed', 'audit.history_archived'] },
   },
+  {
+    // A grant is in effect for as long as the user or token is (164.316(b)(2)(i) counts six years
+    // from then), which can be decades: kept permanently rather than purged while still in effect.
+    recordClass: 'audit_control',
+    description: 'Access granted and withdrawn: users created and disabled, API tokens issued and revoked',
+    citation: '45 CFR 164.308(a)(4)(ii)(C); 45 CFR 164.316(b)(2)(i)',
+    basis: { kind: 'permanent' },
+    match: { actions: ['access.user_created', 'access.user_disabled', 'access.token_created', 'access.token_revoked'] },
+  },
 ];
 
 /** The facts retention is computed from, for the flow an entry belongs to. */

@@ -117,6 +117,14 @@ export function describeEntry(row: AuditRow, titles: TaskTitles, zone: string): 
     }
     case 'audit.history_archived':
       return `Temporal history of ${row.workflowId ?? str(d.workflowId) ?? '?'} archived by ${row.actor} (${String(d.eventCount ?? '?')} events, sha256 ${str(d.sha256)?.slice(0, 12) ?? '?'}...)`;
+    case 'access.user_created':
+      return `user ${str(d.email) ?? '?'} created as ${str(d.role) ?? '?'} by ${row.actor}`;
+    case 'access.user_disabled':
+      return `user ${str(d.email) ?? '?'} (${str(d.role) ?? '?'}) disabled by ${row.actor}; ${String(d.sessionsEnded ?? 0)} session(s) ended`;
+    case 'access.token_created':
+      return `API token "${str(d.name) ?? '?'}" for ${str(d.email) ?? '?'} issued by ${row.actor}`;
+    case 'access.token_revoked':
+      return `API token "${str(d.name) ?? '?'}" of ${str(d.email) ?? '?'} revoked by ${row.actor}`;
     case 'workforce.separated':
       return `separation of ${str(d.subjectId) ?? '?'} on ${str(d.separatedOn) ?? '?'} recorded by ${row.actor}`;
     default: {

@@ -5,10 +5,11 @@
 // carries the user's due dates and dies when revoked, and the admin command creates users in the
 // database, naming a bad field.
 import { describe, expect, it } from 'vitest';
+import { describeEntry } from '../../activities/audit/timeline';
 import { startApiServer } from '../../api/server';
 import { runPracticeflow, NO_STACK } from '../support/cli';
 import { databaseUrl } from '../support/db';
-import { ADMIN, eventually, isoDay, TEST_AUTH, TEST_PASSWORD, useApiStack } from './stack';
+import { ADMIN, eventually, isoDay, TEST_AUTH, TEST_PASSWORD, TIME_ZONE, useApiStack } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -210,10 +211,35 @@ describe('sign-in and roles', () => {
     expect(refused.status).toBe(401);
     expect(refused.json.error.message).toMatch(/revoked/);
 
+    // The list shows the token's state, never the token; only admins may read it.
+    const tokens = await as(admin, 'GET', '/api/tokens');
+    expect(tokens.status).toBe(200);
+    const listed = tokens.json.tokens.find((t: any) => t.id === created.json.id);
+    expect(listed).toMatchObject({ name: 'HR system', email: 'ops@clinic.example', revokedAt: expect.any(String) });
+    expect(listed).not.toHaveProperty('token');
+    expect(JSON.stringify(tokens.json)).not.toContain(created.json.token);
+    expect((await as(manager, 'GET', '/api/tokens')).status).toBe(403);
+
     const users = await as(admin, 'GET', '/api/users');
     const ops = users.json.users.find((u: any) => u.email === 'ops@clinic.example');
     expect((await as(admin, 'POST', `/api/users/${ops.id}/disable`)).json.disabledAt).not.toBeNull();
     expect((await as(manager, 'GET', '/api/flows')).status).toBe(401);
+
+    // Each access change is in the ledger, by the admin who made it (45 CFR 164.308(a)(4)(ii)(C)).
+    const entry = (businessKey: string) => stack.prisma.auditEntry.findFirst({ where: { businessKey } });
+    const rule = '45 CFR 164.308(a)(4)(ii)(C)';
+    expect(await entry(`access.token_created:${created.json.id}`)).toMatchObject({ actor: ADMIN, rule, detail: { name: 'HR system', email: 'ops@clinic.example' } });
+    expect(await entry(`access.token_revoked:${created.json.id}`)).toMatchObject({ actor: ADMIN, rule, detail: { email: 'ops@clinic.example' } });
+    expect(await entry(`access.user_disabled:${ops.id}`)).toMatchObject({ actor: ADMIN, rule, detail: { email: 'ops@clinic.example', role: 'manager', sessionsEnded: 0 } });
+    // The auditor's timeline says it in words.
+    const said = async (key: string) => describeEntry((await entry(key))!, new Map(), TIME_ZONE);
+    await expect(said(`access.token_created:${created.json.id}`)).resolves.toBe(`API token "HR system" for ops@clinic.example issued by ${ADMIN}`);
+    await expect(said(`access.token_revoked:${created.json.id}`)).resolves.toBe(`API token "HR system" of ops@clinic.example revoked by ${ADMIN}`);
+    await expect(said(`access.user_disabled:${ops.id}`)).resolves.toBe(`user ops@clinic.example (manager) disabled by ${ADMIN}; 0 session(s) ended`);
+    // Disabling again changes nothing and records nothing more.
+    await as(admin, 'POST', `/api/users/${ops.id}/disable`);
+    expect(await stack.prisma.auditEntry.count({ where: { action: 'access.user_disabled', detail: { path: ['userId'], equals: ops.id } } })).toBe(1);
+    expect((await stack.services.audit.verify(ADMIN)).ok).toBe(true);
   });
 
   it("serves each user's own due dates as an iCalendar feed, until the feed is revoked", async () => {
@@ -285,6 +311,10 @@ describe('the CLI signed in', () => {
     expect(user.role).toBe('admin');
     expect(user.passwordHash).toMatch(/^\$2[aby]\$12\$/);
     expect((await signIn(stack.url, 'first.admin@clinic.example', 'a strong first password')).status).toBe(200);
+    // Nobody was signed in: the ledger names the operating-system user who ran the command.
+    const granted = await stack.prisma.auditEntry.findFirst({ where: { businessKey: `access.user_created:${user.id}` } });
+    expect(granted).toMatchObject({ action: 'access.user_created', actor: expect.stringMatching(/^cli:\S+@\S+$/), detail: { email: 'first.admin@clinic.example', role: 'admin' } });
+    expect(await stack.prisma.auditEntry.count({ where: { action: 'access.token_created', actor: granted!.actor, detail: { path: ['email'], equals: 'first.admin@clinic.example' } } })).toBe(1);
 
     const login = await runPracticeflow(['login'], { apiUrl: stack.url, token: token! });
     expect(login.stdout.trim()).toBe('signed in as first.admin@clinic.example (admin) with an API token');
@@ -320,6 +350,11 @@ describe('the CLI signed in', () => {
     const listed = await runPracticeflow(['flows', 'list', '--json'], { apiUrl: stack.url, token: token.token });
     expect(listed.code).toBe(0);
     expect((await runPracticeflow(['token', 'revoke', token.id], { apiUrl: stack.url })).code).toBe(0);
+    const list = await runPracticeflow(['token', 'list'], { apiUrl: stack.url });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^NAME\s+USER\s+CREATED\s+LAST USED\s+REVOKED\s+ID/);
+    expect(list.stdout).toMatch(new RegExp(`front-desk PC\\s+${ADMIN.replace(/\./g, '\\.')}\\s+\\d{4}-\\d\\d-\\d\\d\\s+\\d{4}-\\d\\d-\\d\\d\\s+\\d{4}-\\d\\d-\\d\\d\\s+${token.id}`));
+    expect(list.stdout).not.toContain(token.token);
     const revoked = await runPracticeflow(['flows', 'list'], { apiUrl: stack.url, token: token.token });
     expect(revoked.stderr).toMatch(/^error: not signed in: .*PRACTICEFLOW_TOKEN is not accepted/);
   });
