@@ -17,6 +17,7 @@ import { myWorkPage } from './pages/my-work.js';
 import { loadSettings, signInPage, signOut } from './pages/sign-in.js';
 import { START_FORMS, startFormPage, startPage } from './pages/start.js';
 import { todayPage } from './pages/today.js';
+import { usersPage } from './pages/users.js';
 
 function drawChrome() {
   nav.replaceChildren();
@@ -25,6 +26,7 @@ function drawChrome() {
   /** @type {[string, string][]} */
   const items = state.me.role === 'staff' ? [['#/', 'My work']] : [['#/', 'Today'], ['#/me', 'My work'], ['#/flows', 'Flows'], ['#/credentials', 'Credentials'], ['#/appeals', 'Appeals'], ['#/osha', 'OSHA calendar'], ['#/audit', 'Audit']];
   if (canWrite()) items.splice(1, 0, ['#/start', 'Start a flow']);
+  if (state.me.role === 'admin') items.push(['#/users', 'Users']);
   if (state.settings.mailbox && canWrite()) items.push(['#/mail', 'Mailbox']);
   const current = `#/${(location.hash.slice(2).split(/[/?]/)[0] ?? '')}`;
   nav.append(h('ul', null, items.map(([href, text]) => h('li', null, h('a', { href, 'aria-current': href === current ? 'page' : undefined }, text)))));
@@ -66,6 +68,7 @@ async function route() {
     else if (first === 'osha') await oshaPage(query);
     else if (first === 'audit') auditPage(query);
     else if (first === 'mail') await mailPage(second);
+    else if (first === 'users') usersPage();
     else page('Not found', h('p', null, `There is no page ${path}${third ? '' : ''}. `, link('#/', 'Go to today')));
     if (flash) {
       const note = h('p', { class: 'notice' }, flash); // announced through the live region

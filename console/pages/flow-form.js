@@ -30,15 +30,19 @@ export function localNow() {
  *   fields: unknown[],
  *   submitLabel: string,
  *   kind?: 'secondary' | 'danger',
- *   post: (b: Record<string, any>) => [string, unknown],
+ *   post: (b: Record<string, any>) => [string, unknown] | { problems: { path: string, message: string }[] },
  *   flash: (b: Record<string, any>, data: any) => string,
  *   aliases?: Record<string, string>,
  *   choose?: string,
+ *   done?: (data: any, form: HTMLFormElement) => void,
  * }} ActionSpec
  * `post` turns the form's body (see forms.js body(): dotted names nest, kinds convert, empty fields are
  * left out) into the route and the JSON it takes; `aliases` place problems whose path names no field
  * (e.g. `due` on the `due.date` input); `choose` names a select whose value shows only the field groups
- * made by `group()` for it (the others are hidden and not sent).
+ * made by `group()` for it (the others are hidden and not sent). `post` may instead return problems
+ * found before sending (nothing chosen in a select that is part of the route): shown like the API's.
+ * `done`, when given, takes the answer
+ * instead of the page being reloaded with the `flash` message (e.g. to show a secret once).
  */
 
 let formSeq = 0;
@@ -65,11 +69,18 @@ export function actionForm(spec) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const b = body(form);
-    const [path, payload] = spec.post(b);
+    const request = spec.post(b);
+    if (!Array.isArray(request)) {
+      const message = request.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+      showProblems(form, { ok: false, status: 400, error: { type: 'ValidationError', message, problems: request.problems } }, spec.aliases);
+      return;
+    }
+    const [path, payload] = request;
     button.disabled = true;
     try {
       const result = await api('POST', path, payload);
       if (showProblems(form, result, spec.aliases) || !result.ok) return;
+      if (spec.done) return spec.done(result.data, form);
       state.flash = spec.flash(b, result.data);
       refresh();
     } finally {

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventually, isoDay, TEST_PASSWORD, useApiStack } from '../api/stack';
+import { ADMIN, eventually, isoDay, TEST_PASSWORD, useApiStack } from '../api/stack';
 import { settled, useConsoleBrowser } from './browser';
 
 const MANAGER = 'a11y-lead@clinic.example';
@@ -122,6 +122,19 @@ describe('console accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await visit(staff, '#/', 'My work');
     expect(await violations(staff), 'my work').toEqual([]);
     await staff.context().close();
+  });
+
+  it("the admin's Users and access page, with a token just issued", async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN);
+    await visit(page, '#/users', 'Users and access');
+    expect(await violations(page), 'users').toEqual([]);
+    const issue = page.locator('form', { has: page.getByRole('heading', { name: 'Issue an API token' }) });
+    await issue.getByLabel('What it is for').fill('accessibility check');
+    await issue.getByRole('button', { name: 'Issue token' }).click();
+    await issue.getByLabel('The new token').waitFor();
+    expect(await violations(page), 'users, token shown').toEqual([]);
+    await page.context().close();
   });
 
   it('works from the keyboard alone: skip link, sign in, complete a task', async () => {

@@ -17,8 +17,8 @@ export interface ConsoleBrowser {
    * unless `timezoneId` says otherwise. `bypassCSP` only for injecting a checker.
    */
   newPage(options?: { height?: number; bypassCSP?: boolean; timezoneId?: string }): Promise<Page>;
-  /** Signs in through the sign-in form (the stack's server unless `base` names another). */
-  signIn(page: Page, email: string, base?: string): Promise<void>;
+  /** Signs in through the sign-in form (the stack's server unless `base` names another; the test password unless `password`). */
+  signIn(page: Page, email: string, base?: string, password?: string): Promise<void>;
 }
 
 export function useConsoleBrowser(stack: ApiStack): ConsoleBrowser {
@@ -38,10 +38,10 @@ export function useConsoleBrowser(stack: ApiStack): ConsoleBrowser {
       const context = await browser.newContext({ viewport: { width: 1280, height }, bypassCSP, timezoneId });
       return context.newPage();
     },
-    async signIn(page, email, base = stack.url) {
+    async signIn(page, email, base = stack.url, password = TEST_PASSWORD) {
       await page.goto(`${base}/#/sign-in`);
       await page.getByLabel('Email', { exact: true }).fill(email);
-      await page.getByLabel('Password').fill(TEST_PASSWORD);
+      await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
     },
