@@ -1,10 +1,11 @@
 // Users and access in the console (admin), in a real browser against a real stack: adding a user
 // (the API's password rule next to the field), the new user signing in, disabling them (their open
 // page is signed out), issuing an API token shown once and revoking it; each change in the audit
-// ledger under the admin's name; other roles get neither the page nor the link.
+// ledger under the admin's name; other roles get neither the page nor the link. Writes
+// docs/screenshots/users.png.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, useApiStack } from '../api/stack';
-import { fieldMessage, formTitled, section, settled, useConsoleBrowser } from './browser';
+import { fieldMessage, formTitled, section, settled, shot, useConsoleBrowser } from './browser';
 
 const NEW_USER = 'front.desk@clinic.example';
 const NEW_PASSWORD = 'a long enough front-desk password';
@@ -81,6 +82,7 @@ describe('users and access in the console', () => {
     await settled(admin);
     const tokens = section(admin, /^API tokens/);
     await expect(tokens.getByRole('row').filter({ hasText: 'HR system' }).textContent()).resolves.toMatch(/lead@clinic\.example.*active/);
+    await shot(admin, 'users', { fullPage: true });
     await expect(admin.locator('#main').textContent()).resolves.not.toContain(token);
 
     const revoke = formTitled(admin, 'Revoke an API token');
