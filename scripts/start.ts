@@ -170,6 +170,9 @@ async function main(): Promise<void> {
 const FIRST_ADMIN_EMAIL = 'admin@practiceflow.local';
 const ADMIN_PASSWORD_FILE = 'admin-password';
 
+/** Who the ledger says created the first admin of an embedded set-up. */
+const FIRST_START_ACTOR = 'system:npm-start';
+
 /**
  * A database without users can be used by nobody (every API route needs sign-in). On the local
  * embedded database (a development or single-machine set-up) the first start creates an admin
@@ -177,9 +180,6 @@ const ADMIN_PASSWORD_FILE = 'admin-password';
  * data folder; the CLI on this machine picks the token up from there. Against a configured
  * database nothing is created: the summary says how to create the first admin.
  */
-/** Who the ledger says created the first admin of an embedded set-up. */
-const FIRST_START_ACTOR = 'system:npm-start';
-
 async function firstAdmin(users: UserService, dataDir: string, embedded: boolean): Promise<string> {
   const tokenFile = resolve(dataDir, ADMIN_TOKEN_FILE);
   if ((await users.countUsers()) > 0) return embedded && existsSync(tokenFile) ? `the first admin's API token is in ${tokenFile} (the CLI here uses it)` : 'users exist; the CLI needs PRACTICEFLOW_TOKEN';

@@ -44,6 +44,7 @@ import {
   type ImportResult,
 } from './schemas';
 import { TemporalService, type FlowServiceOptions, type RecordedNotice } from './temporal-service';
+import { isoDateOfColumn as isoDate } from '../domain/calendar/iso-date';
 
 /** The same dependencies as the FlowService. */
 export type CredentialServiceOptions = FlowServiceOptions;
@@ -61,7 +62,6 @@ const SHOWN_FROM_TABLE: RecordedNotice = {
 /** A row of the credential table, which each credential flow keeps current. */
 type CredentialRow = CredentialModel;
 
-const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
 const dbDate = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
 const daysBetween = (from: string, to: string): number => Math.round((dbDate(to).getTime() - dbDate(from).getTime()) / 86_400_000);
 

@@ -2,6 +2,8 @@
 // (when Temporal no longer has the workflow, e.g. after its retention period) the checklist
 // rebuilt from the ledger's task events. Pure functions over ledger rows.
 import { DateTime } from 'luxon';
+import { BusinessCalendar } from '../domain/calendar/business-calendar';
+import { lateFrom } from '../domain/tasks/ladder';
 import type { Due, FlowView, TaskCompletion, TaskView } from '../domain/tasks/model';
 import type { FlowSummary, HistoryEntry } from './schemas';
 
@@ -116,11 +118,10 @@ export function flowViewFromLedger(summary: FlowSummary, rows: readonly LedgerRo
   }
 
   if (summary.status === 'cancelled') for (const t of tasks.values()) if (t.status === 'open') t.status = 'cancelled';
-  const today = DateTime.fromJSDate(now).setZone(timeZone).toISODate() ?? now.toISOString().slice(0, 10);
-  // As the workflow counts it (lateFrom, domain/tasks/ladder.ts): a date is late from the end of
-  // its day in the practice's zone, an instant (a payer's clock) from that instant.
-  const late = (t: TaskView) => ('at' in t.due ? now.getTime() >= Date.parse(t.due.at) : t.dueDate < today);
-  for (const t of tasks.values()) t.overdue = summary.status === 'running' && t.status === 'open' && late(t);
+  // Late as the workflow counts it (lateFrom): a date from the end of its day in the flow's zone, an
+  // instant (a payer's clock) from that instant. A zone the ledger cannot vouch for reads as UTC.
+  const calendar = new BusinessCalendar({ timeZone: DateTime.now().setZone(timeZone).isValid ? timeZone : 'UTC' });
+  for (const t of tasks.values()) t.overdue = summary.status === 'running' && t.status === 'open' && now.getTime() >= lateFrom(t.due, calendar);
 
   return {
     flowId: summary.flowId,

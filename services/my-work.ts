@@ -13,13 +13,13 @@ import { toServiceError } from './errors';
 import { summaryOf } from './flow-rows';
 import { CHECKLIST_ACTIONS, flowViewFromLedger, type LedgerRow } from './ledger-view';
 import { occurrenceView } from './osha';
+import { isoDateOfColumn as isoDate } from '../domain/calendar/iso-date';
 
 export interface MyWorkOptions {
   prisma: PrismaClient;
   practice: PracticeProfile;
 }
 
-const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
 
 /** Overdue first (the longest overdue on top), then by due date; ties in a stable order. */
 function byUrgency(a: MyTask, b: MyTask): number {
@@ -45,7 +45,11 @@ export async function openWorkOf(prisma: PrismaClient, practice: PracticeProfile
     select: { seq: true, occurredAt: true, actor: true, action: true, taskKey: true, rule: true, detail: true, workflowId: true },
   });
   const byFlow = new Map<string, LedgerRow[]>();
-  for (const row of rows) byFlow.set(row.workflowId!, [...(byFlow.get(row.workflowId!) ?? []), row]);
+  for (const row of rows) {
+    const list = byFlow.get(row.workflowId!);
+    if (list) list.push(row);
+    else byFlow.set(row.workflowId!, [row]);
+  }
   const tasks: MyTask[] = [];
   for (const flow of flows) {
     const view = flowViewFromLedger(summaryOf(flow), byFlow.get(flow.workflowId) ?? [], now);

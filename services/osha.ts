@@ -37,9 +37,9 @@ import {
   type SiteViewResult,
 } from './osha-schemas';
 import { TemporalService } from './temporal-service';
+import { isoDateOfColumn as isoDate } from '../domain/calendar/iso-date';
 
 const ACTOR_HEADER = 'X-PracticeFlow-Actor';
-const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
 const asDate = (d: string): Date => new Date(`${d}T00:00:00Z`);
 
 /** An occurrence as the API shows it; open and past `today` (practice time zone) is `overdue`. */

@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { appendInTransaction, type LedgerTx } from '../activities/audit/ledger';
+import { ACCESS_ACTIONS, ACCESS_RULE } from '../activities/audit/retention';
 import type { PrismaClient } from '../generated/prisma/client';
 import {
   CreateTokenBodySchema,
@@ -50,12 +51,13 @@ const sha256 = (secret: string): string => createHash('sha256').update(secret, '
 const newSecret = (prefix: string): string => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
 export const API_TOKEN_PREFIX = 'pf';
+/** A new API token and the SHA-256 that is all PracticeFlow keeps of it. */
+export function newApiToken(): { token: string; tokenHash: string } {
+  const token = newSecret(API_TOKEN_PREFIX);
+  return { token, tokenHash: sha256(token) };
+}
 const SESSION_PREFIX = 'pfs';
 const FEED_PREFIX = 'cal';
-
-/** The access-management actions in the ledger, and the rule they are kept under. */
-export const ACCESS_ACTIONS = { userCreated: 'access.user_created', userDisabled: 'access.user_disabled', tokenCreated: 'access.token_created', tokenRevoked: 'access.token_revoked' } as const;
-export const ACCESS_RULE = '45 CFR 164.308(a)(4)(ii)(C)';
 
 /** Records an access change in the ledger inside the change's own transaction (idempotent on `key`). */
 async function recordAccess(tx: LedgerTx, action: string, key: string, actor: string, detail: Record<string, unknown>): Promise<void> {
@@ -149,9 +151,9 @@ export class UserService {
         if (user.disabledAt) throw conflict(`email: ${input.email} is disabled`);
         userId = user.id;
       }
-      const token = newSecret(API_TOKEN_PREFIX);
+      const { token, tokenHash } = newApiToken();
       return this.prisma.$transaction(async (tx) => {
-        const row = await tx.apiToken.create({ data: { userId, name: input.name, tokenHash: sha256(token) }, include: { user: { select: { email: true } } } });
+        const row = await tx.apiToken.create({ data: { userId, name: input.name, tokenHash }, include: { user: { select: { email: true } } } });
         await recordAccess(tx, ACCESS_ACTIONS.tokenCreated, row.id, actor, { tokenId: row.id, name: row.name, email: row.user.email });
         return { ...tokenView(row), token };
       });

@@ -48,6 +48,10 @@ export const DOCUMENTATION_FLOW_TYPES = [
 
 export const SEPARATION_ACTION = 'workforce.separated';
 
+/** Access granted and withdrawn (services/users.ts writes them), under 45 CFR 164.308(a)(4)(ii)(C). */
+export const ACCESS_ACTIONS = { userCreated: 'access.user_created', userDisabled: 'access.user_disabled', tokenCreated: 'access.token_created', tokenRevoked: 'access.token_revoked' } as const;
+export const ACCESS_RULE = '45 CFR 164.308(a)(4)(ii)(C)';
+
 export const RETENTION_RULES: readonly RetentionRule[] = [
   {
     recordClass: 'audit_control',
@@ -96,9 +100,9 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
     // from then), which can be decades: kept permanently rather than purged while still in effect.
     recordClass: 'audit_control',
     description: 'Access granted and withdrawn: users created and disabled, API tokens issued and revoked',
-    citation: '45 CFR 164.308(a)(4)(ii)(C); 45 CFR 164.316(b)(2)(i)',
+    citation: `${ACCESS_RULE}; 45 CFR 164.316(b)(2)(i)`,
     basis: { kind: 'permanent' },
-    match: { actions: ['access.user_created', 'access.user_disabled', 'access.token_created', 'access.token_revoked'] },
+    match: { actions: Object.values(ACCESS_ACTIONS) },
   },
 ];
 

@@ -4,6 +4,7 @@
 import { DateTime } from 'luxon';
 
 import type { LedgerEntry } from './ledger';
+import { ACCESS_ACTIONS } from './retention';
 
 /** A ledger row as the database returns it: the chained entry and, once purged, who redacted it. */
 export type AuditRow = LedgerEntry & { purgedBy: bigint | null };
@@ -117,13 +118,13 @@ export function describeEntry(row: AuditRow, titles: TaskTitles, zone: string): 
     }
     case 'audit.history_archived':
       return `Temporal history of ${row.workflowId ?? str(d.workflowId) ?? '?'} archived by ${row.actor} (${String(d.eventCount ?? '?')} events, sha256 ${str(d.sha256)?.slice(0, 12) ?? '?'}...)`;
-    case 'access.user_created':
+    case ACCESS_ACTIONS.userCreated:
       return `user ${str(d.email) ?? '?'} created as ${str(d.role) ?? '?'} by ${row.actor}`;
-    case 'access.user_disabled':
+    case ACCESS_ACTIONS.userDisabled:
       return `user ${str(d.email) ?? '?'} (${str(d.role) ?? '?'}) disabled by ${row.actor}; ${String(d.sessionsEnded ?? 0)} session(s) ended`;
-    case 'access.token_created':
+    case ACCESS_ACTIONS.tokenCreated:
       return `API token "${str(d.name) ?? '?'}" for ${str(d.email) ?? '?'} issued by ${row.actor}`;
-    case 'access.token_revoked':
+    case ACCESS_ACTIONS.tokenRevoked:
       return `API token "${str(d.name) ?? '?'}" of ${str(d.email) ?? '?'} revoked by ${row.actor}`;
     case 'workforce.separated':
       return `separation of ${str(d.subjectId) ?? '?'} on ${str(d.separatedOn) ?? '?'} recorded by ${row.actor}`;

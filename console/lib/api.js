@@ -5,6 +5,13 @@ import { state } from './state.js';
 /** Thrown after a 401 sent the page to sign-in: stops the page that was being drawn. */
 export class SignedOut extends Error {}
 
+/** Ends the session in the page and goes to sign-in, saying why; signing in returns to this page. */
+export function toSignIn(/** @type {string} */ reason) {
+  state.me = null;
+  state.signInReason = reason;
+  location.hash = `#/sign-in?next=${encodeURIComponent(location.hash.startsWith('#/sign-in') ? '#/' : location.hash || '#/')}`;
+}
+
 /**
  * @typedef {{ type: string, message: string, problems: { path: string, message: string }[] }} ApiError
  * @typedef {{ ok: true, status: number, data: any } | { ok: false, status: number, error: ApiError }} ApiResult
@@ -40,9 +47,7 @@ export async function api(method, path, body) {
   if (res.ok) return { ok: true, status: res.status, data };
   const error = data && data.error ? data.error : { type: 'Internal', message: `the server answered ${res.status}`, problems: [] };
   if (res.status === 401 && path !== '/api/session') {
-    state.me = null;
-    state.signInReason = error.message;
-    location.hash = `#/sign-in?next=${encodeURIComponent(location.hash.startsWith('#/sign-in') ? '#/' : location.hash || '#/')}`;
+    toSignIn(error.message);
     throw new SignedOut(error.message);
   }
   return { ok: false, status: res.status, error };

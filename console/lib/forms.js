@@ -138,3 +138,9 @@ export function showProblems(form, result, aliases = {}) {
 }
 
 export const formStatus = () => h('div', { class: 'form-status', 'aria-live': 'assertive' });
+
+/**
+ * A secret PracticeFlow shows only once (it keeps a hash): labelled, read-only, ready to copy.
+ * @param {string} id @param {string} label @param {string} value
+ */
+export const shownOnce = (id, label, value) => h('p', null, h('label', { for: id }, label), h('br'), h('input', { id, type: 'text', readonly: true, value, class: 'wide' }));

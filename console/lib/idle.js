@@ -3,7 +3,7 @@
 // So the console counts the person's own activity (keys, pointer, scrolling): while they work, a
 // light request keeps the server session alive (typing a long note is not inactivity); once they
 // have done nothing for the idle time, it signs out and replaces the page with the sign-in form.
-import { api } from './api.js';
+import { api, toSignIn } from './api.js';
 import { main, nav, who } from './dom.js';
 import { state } from './state.js';
 
@@ -30,8 +30,7 @@ async function check() {
   state.me = null;
   for (const el of [main, nav, who]) el.replaceChildren(); // nothing stays on screen while the sign-out is sent
   await api('POST', '/api/session/logout').catch(() => undefined);
-  state.signInReason = `You were signed out after ${minutes} minutes without activity (automatic logoff). Sign in again to continue.`;
-  location.hash = `#/sign-in?next=${encodeURIComponent(location.hash.startsWith('#/sign-in') ? '#/' : location.hash || '#/')}`;
+  toSignIn(`You were signed out after ${minutes} minutes without activity (automatic logoff). Sign in again to continue.`);
 }
 
 /** Starts watching (once, at load). Signing in counts as activity. */

@@ -3,6 +3,7 @@
 // Today shows the tasks part as "Assigned to me".
 import { api, errorBox, get } from '../lib/api.js';
 import { append, badge, flowLink, h, table, when } from '../lib/dom.js';
+import { shownOnce } from '../lib/forms.js';
 import { lazySection, page } from '../lib/page.js';
 
 /** The signed-in person's open work: one request, shared by the sections that show it. */
@@ -85,7 +86,7 @@ function calendarFeedSection(/** @type {any} */ feed) {
             'Subscribe to your due dates in Outlook, Google Calendar or Apple Calendar with this address. Keep it private: it works without a password. It is shown only now.',
           )
         : h('p', null, `Your calendar address was created ${when(f.createdAt)} and shown then; PracticeFlow does not keep it. If you lost it, or someone else may have it, get a new one: the old one stops working.`),
-      f.url ? h('p', null, h('label', { for: 'feed-url' }, 'Calendar address'), h('br'), h('input', { id: 'feed-url', type: 'text', readonly: '', value: f.url, size: '80', class: 'wide' })) : null,
+      f.url ? shownOnce('feed-url', 'Calendar address', f.url) : null,
       h('div', { class: 'actions' }, replace),
     ]);
   };

@@ -3,7 +3,7 @@
 // 45 CFR 164.308(a)(4)(ii)(C)); users are disabled, never deleted, since the ledger names them.
 import { get } from '../lib/api.js';
 import { badge, h, table, when } from '../lib/dom.js';
-import { field } from '../lib/forms.js';
+import { field, shownOnce } from '../lib/forms.js';
 import { lazySection, page } from '../lib/page.js';
 import { state } from '../lib/state.js';
 import { actionForm, seg } from './flow-form.js';
@@ -100,8 +100,7 @@ function issueTokenForm() {
           'div',
           { class: 'notice token-issued', role: 'status' },
           h('p', null, `Token "${t.name}" for ${t.email}. Copy it now: it is not shown again.`),
-          h('label', { for: 'issued-token' }, 'The new token'),
-          h('input', { id: 'issued-token', type: 'text', readonly: true, value: t.token, class: 'wide' }),
+          shownOnce('issued-token', 'The new token', t.token),
         ),
       );
     },

@@ -11,3 +11,6 @@ export const IsoDateSchema = z
 
 /** `HH:mm`, a local time of day. */
 export const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:mm (24-hour)');
+
+/** A DATE column as Prisma reads it (midnight UTC of the day) back as its YYYY-MM-DD. */
+export const isoDateOfColumn = (d: Date): IsoDate => d.toISOString().slice(0, 10);

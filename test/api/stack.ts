@@ -5,7 +5,6 @@
 // token of the person the request names as acting (its `by`, or the X-PracticeFlow-Actor header;
 // a manager user is created for them on first use), else the stack's admin (ADMIN); the API
 // then records exactly that person. `request(..., { token })` sends another token, `{ token: null }` none.
-import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -17,7 +16,7 @@ import { startApiServer, type ApiServer } from '../../api/server';
 import { ActorSchema } from '../../domain/tasks/model';
 import type { Role } from '../../services/auth-schemas';
 import type { Services } from '../../services/open';
-import { API_TOKEN_PREFIX } from '../../services/users';
+import { newApiToken } from '../../services/users';
 import { loadConfig } from '../../config/env';
 import { practiceProfileFromConfig } from '../../config/practice';
 import { startMailSink, type MailSink } from '../../devstack/mail-sink';
@@ -132,8 +131,8 @@ export async function startApiStack(): Promise<ApiStack> {
           // Fixtures, written straight to the tables like a seeded database: the test's people are
           // not access changes under test, so they leave no access.* entries in the ledger.
           const user = await db.prisma.user.upsert({ where: { email: key }, create: { email: key, role, passwordHash }, update: {} });
-          const secret = `${API_TOKEN_PREFIX}_${randomBytes(32).toString('base64url')}`;
-          await db.prisma.apiToken.create({ data: { userId: user.id, name: 'test stack', tokenHash: createHash('sha256').update(secret, 'utf8').digest('hex') } });
+          const { token: secret, tokenHash } = newApiToken();
+          await db.prisma.apiToken.create({ data: { userId: user.id, name: 'test stack', tokenHash } });
           return secret;
         })();
         tokens.set(key, token);

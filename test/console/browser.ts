@@ -54,6 +54,9 @@ export const settled = (page: Page) => expect.poll(() => page.locator('[aria-bus
 /** Writes docs/screenshots/<name>.png, shown in the README. */
 export const shot = (page: Page, name: string, options: { fullPage?: boolean } = {}) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: options.fullPage ?? false });
 
+/** Waits for the message the page shows after a change reloaded it. */
+export const flash = (page: Page, text: string | RegExp) => page.locator('#main p.notice').filter({ hasText: text }).waitFor();
+
 /** The section of the page headed `heading`. */
 export const section = (page: Page, heading: string | RegExp) => page.locator('section', { has: page.getByRole('heading', { name: heading }) });
 

@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appealBody, eventually, isoDay, priorAuthBody, TIME_ZONE, useApiStack } from '../api/stack';
-import { fieldMessage, formTitled as actionForm, settled, shot, useConsoleBrowser } from './browser';
+import { fieldMessage, flash, formTitled as actionForm, settled, shot, useConsoleBrowser } from './browser';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -28,9 +28,6 @@ beforeAll(async () => {
 
 /** The API as the manager (their token: the API records them). */
 const asManager = (method: 'GET' | 'POST', apiPath: string, body?: unknown, headers: Record<string, string> = {}) => stack.request(method, apiPath, body, headers, { token: managerToken });
-
-/** The flash message the page shows after a change reloads it. */
-const flash = (page: Page, text: string | RegExp) => page.locator('#main p.notice').filter({ hasText: text }).waitFor();
 
 async function openFlow(page: Page, flowId: string, heading: string): Promise<void> {
   await page.goto(`${stack.url}/#/flows/${flowId}`);

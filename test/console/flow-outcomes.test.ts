@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appealBody, isoDay, priorAuthBody, useApiStack } from '../api/stack';
-import { fieldMessage, formTitled, useConsoleBrowser } from './browser';
+import { fieldMessage, flash, formTitled, useConsoleBrowser } from './browser';
 
 const MANAGER = 'outcomes-lead@clinic.example';
 const PEOPLE = { staff: 'pa-staff@clinic.example', manager: MANAGER };
@@ -26,7 +26,6 @@ async function asManager(method: 'GET' | 'POST', apiPath: string, body?: unknown
   return res.json;
 }
 
-const flash = (page: Page, text: string | RegExp) => page.locator('#main p.notice').filter({ hasText: text }).waitFor();
 
 async function managerOn(flowId: string, form: string): Promise<Page> {
   const page = await newPage({ height: 900 });
