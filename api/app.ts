@@ -2,7 +2,8 @@
 // into responses in ONE place (onError below):
 //   400 ValidationError  bad input, malformed JSON, a body that is not an object
 //   401 Unauthorized     nobody signed in, a bad or revoked token, a session ended by inactivity
-//   403 Forbidden        the role may not (an auditor's write), or the request names another actor
+//   403 Forbidden        the role may not (an auditor's write), or the request names another actor, or a
+//                        cookie request from another origin or without JSON (./browser-guard.ts)
 //   404 NotFound         unknown flow, task, credential or route
 //   409 Conflict         completing a completed task, a duplicate start, changing a closed flow or a retired credential
 //   503 Unavailable      Temporal or the database cannot be reached
@@ -13,8 +14,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldProblem } from '../domain/errors';
 import { invalid, ServiceError, type ServiceErrorType } from '../services/errors';
 import { actorFor, authorize, checkStaffTarget, staffView } from './access';
-import { authenticate, requestAuth, type ApiAuthOptions, type AppEnv } from './auth';
-import { registerConsole, type ConsoleOptions } from './console';
+import { authenticate, requestAuth, SESSION_COOKIE, type ApiAuthOptions, type AppEnv } from './auth';
+import { browserGuard, securityHeaders, type CrossOriginRule } from './browser-guard';
+import { CONSOLE_CSP, registerConsole, type ConsoleOptions } from './console';
 import { openApiDocument } from './openapi';
 import { ACTOR_HEADER, routes, type ApiServices, type RouteSpec } from './routes';
 
@@ -43,6 +45,12 @@ export interface ApiAppOptions {
    * local mailbox are. Served whenever the app authenticates (`auth`), since the console signs in.
    */
   console?: ConsoleOptions;
+  /**
+   * Origins besides the console's own that may send unsafe requests with the session cookie, each
+   * for the paths under one prefix (./browser-guard.ts), e.g. the Temporal Web UI calling the
+   * codec endpoint. Default none. CORS for those paths is set up separately.
+   */
+  crossOrigin?: readonly CrossOriginRule[];
 }
 
 type ErrorBody = { error: { type: ServiceErrorType | 'Internal'; message: string; problems: FieldProblem[] } };
@@ -73,6 +81,23 @@ function isCsv(c: Context<AppEnv>): boolean {
 export function createApiApp(services: ApiServices, options: ApiAppOptions = {}): Hono<AppEnv> {
   const logError = options.logError ?? ((err, where) => console.error(`PracticeFlow API: unexpected error in ${where}:`, err));
   const app = new Hono<AppEnv>();
+  const forwarding = { trustProxy: options.auth?.trustProxy, publicUrl: options.auth?.publicUrl };
+
+  // First, so that every response has them: JSON, console files, errors and 404s alike.
+  app.use('*', securityHeaders({ ...forwarding, contentSecurityPolicy: CONSOLE_CSP }));
+  // Before anything reads a body or changes anything: a forged cookie request changes nothing.
+  if (options.auth) {
+    app.use(
+      '*',
+      browserGuard({
+        ...forwarding,
+        sessionCookie: SESSION_COOKIE,
+        alwaysChecked: ['/api/session'],
+        csvPaths: routes.filter((r) => r.csvBody).map((r) => r.path),
+        crossOrigin: options.crossOrigin,
+      }),
+    );
+  }
 
   app.use(
     '/api/*',

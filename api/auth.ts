@@ -14,6 +14,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { Config } from '../config/env';
 import type { AuthUser, UserService } from '../services/users';
+import { clientAddress, isHttps, ownOrigin } from './forwarded';
 import type { RequestAuth } from './routes';
 
 export const SESSION_COOKIE = 'practiceflow_session';
@@ -23,8 +24,10 @@ export interface ApiAuthOptions {
   idleTimeoutMs: number;
   /** Signs the session cookie. At least 32 characters. */
   cookieSecret: string;
-  /** Where people reach the API (feed URLs); default: the request's own origin. */
+  /** Where people reach the API (feed URLs, the console's origin); default: the request's own origin. */
   publicUrl?: string;
+  /** TRUST_PROXY: believe X-Forwarded-Proto/-Host/-For (api/forwarded.ts). Default false. */
+  trustProxy?: boolean;
 }
 
 /** The request's identity, set by the middleware for the route handlers (api/app.ts). */
@@ -38,13 +41,14 @@ export interface AuthState {
 
 export type AppEnv = { Variables: { auth: AuthState } };
 
-/** From the environment: SESSION_IDLE_MINUTES, SESSION_SECRET (random per process when unset), PRACTICEFLOW_PUBLIC_URL. */
+/** From the environment: SESSION_IDLE_MINUTES, SESSION_SECRET (random per process when unset), PRACTICEFLOW_PUBLIC_URL, TRUST_PROXY. */
 export function authOptionsFromConfig(config: Config): ApiAuthOptions {
   return {
     idleTimeoutMs: config.SESSION_IDLE_MINUTES * 60_000,
     // Unset: a fresh secret per start, so sessions end when the API restarts (API tokens do not).
     cookieSecret: config.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     publicUrl: config.PRACTICEFLOW_PUBLIC_URL,
+    trustProxy: config.TRUST_PROXY,
   };
 }
 
@@ -82,11 +86,13 @@ export function authenticate(users: UserService, options: ApiAuthOptions): Middl
 /** What a route handler may do with the request's sign-in (RouteInput.auth). */
 export function requestAuth(c: Context<AppEnv>, users: UserService, options: ApiAuthOptions): RequestAuth {
   const state = c.get('auth');
-  const secure = new URL(c.req.url).protocol === 'https:';
+  // Secure behind a TLS-terminating proxy too (TRUST_PROXY), where the socket itself is plain HTTP.
+  const secure = isHttps(c, options);
   return {
     user: state.user,
     idleMinutes: options.idleTimeoutMs / 60_000,
-    publicUrl: (options.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, ''),
+    publicUrl: (options.publicUrl ?? ownOrigin(c, options)).replace(/\/+$/, ''),
+    clientAddress: clientAddress(c, options),
     async startSession(sessionToken) {
       // No Max-Age: the browser forgets it when closed; the server ends it after inactivity anyway.
       await setSignedCookie(c, SESSION_COOKIE, sessionToken, options.cookieSecret, { httpOnly: true, sameSite: 'Strict', path: '/', secure });

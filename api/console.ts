@@ -16,6 +16,7 @@ import { listMailbox, readMessage, isValidMailId } from '../devstack/mailbox';
 import { notFound } from '../services/errors';
 import { authorize } from './access';
 import type { AppEnv } from './auth';
+import type { ContentSecurityPolicy } from './browser-guard';
 import type { RouteAccess, RouteSpec } from './routes';
 
 export interface ConsoleOptions {
@@ -44,11 +45,19 @@ const FILES: ReadonlyMap<string, string> = new Map(
     }),
 );
 
-/** Everything from our own origin only; no inline script or style, no framing. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
+/**
+ * Everything from our own origin only; no inline script or style, no framing. Sent on every
+ * response with the other security headers (api/browser-guard.ts securityHeaders).
+ */
+export const CONSOLE_CSP: ContentSecurityPolicy = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
 };
 
 /** What the console needs to know about this server (GET /api/console/settings). */
@@ -95,14 +104,14 @@ export function registerConsole(app: Hono<AppEnv>, options: ConsoleOptions, time
     return text;
   };
 
-  const page = async (c: Context<AppEnv>) => c.body(await file('index.html'), 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...SECURITY_HEADERS });
+  const page = async (c: Context<AppEnv>) => c.body(await file('index.html'), 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
   app.get('/', page);
   app.get('/console', page);
   app.get('/console/*', async (c) => {
     const name = c.req.path.slice('/console/'.length);
     const type = FILES.get(name);
     if (!type) throw notFound(`no console file ${name}`);
-    return c.body(await file(name), 200, { 'content-type': type, 'cache-control': 'no-cache', ...SECURITY_HEADERS });
+    return c.body(await file(name), 200, { 'content-type': type, 'cache-control': 'no-cache' });
   });
 
   app.get(SETTINGS_ROUTE.path, (c) => {

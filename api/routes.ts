@@ -85,6 +85,8 @@ export interface RequestAuth {
   idleMinutes: number;
   /** Where this API is reached from outside, e.g. https://practiceflow.clinic.example (for feed URLs). */
   publicUrl: string;
+  /** The client's IP address (the trusted proxy's X-Forwarded-For under TRUST_PROXY): sign-in throttling. */
+  clientAddress: string;
   /** Sets the signed session cookie (sign-in). */
   startSession(sessionToken: string): Promise<void>;
   /** Ends the request's session, if it has one, and clears the cookie. */

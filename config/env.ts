@@ -87,6 +87,15 @@ export const EnvSchema = z
     SESSION_IDLE_MINUTES: positiveInt(15).refine((n) => n <= 24 * 60, 'must be at most 1440 (one day)'),
     /** Signs the session cookie; unset, a new one per start (sessions end when the API restarts). */
     SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+    /**
+     * true only behind ONE reverse proxy that terminates TLS and sets X-Forwarded-Proto, -For (and
+     * -Host): then they are believed (the cookie is Secure, HSTS is sent, the client address is the
+     * forwarded one). false: they are ignored, since any client can send them.
+     */
+    TRUST_PROXY: z
+      .enum(['true', 'false'], { error: 'must be true or false (true only when a reverse proxy in front of the API sets X-Forwarded-Proto and X-Forwarded-For)' })
+      .default('false')
+      .transform((v) => v === 'true'),
 
     /** Path of a workflow bundle built by `npm run build`; required in production. */
     WORKFLOW_BUNDLE_PATH: optionalString,

@@ -30,7 +30,9 @@ export async function api(method, path, body) {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      // JSON on every write, with or without a body: the API refuses any other cookie-borne write
+      // (api/browser-guard.ts), so a form on another site cannot forge one.
+      headers: { accept: 'application/json', ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -43,8 +43,9 @@ async function startStaffFlow(): Promise<void> {
 /** Text as iCalendar escapes it (RFC 5545 3.3.11). */
 const icsText = (text: string): string => text.replace(/[\\;,]/g, (c) => `\\${c}`);
 
-/** Raw fetch (for cookies). */
-const call = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+/** Raw fetch (for cookies), as the console in a browser sends it: JSON, from its own origin. */
+const call = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, headers: { 'content-type': 'application/json', origin: new URL(url).origin, ...(init.headers as Record<string, string>) } });
 
 async function signIn(base: string, email: string, password = TEST_PASSWORD): Promise<{ status: number; cookie: string | undefined; json: any }> {
   const res = await call(`${base}/api/session`, { method: 'POST', body: JSON.stringify({ email, password }) });
@@ -67,7 +68,7 @@ describe('sign-in and roles', () => {
     }
     expect((await as(null, 'GET', '/api/health')).status).toBe(200);
     expect((await as(null, 'GET', '/api/openapi.json')).status).toBe(200);
-    expect((await as(null, 'POST', '/api/session', { email: MANAGER, password: 'wrong password!' })).status).toBe(401);
+    expect((await as(null, 'POST', '/api/session', { email: MANAGER, password: 'wrong password!' }, { origin: stack.url })).status).toBe(401);
     expect((await as('pf_not-a-real-token-at-all', 'GET', '/api/flows')).json.error.message).toMatch(/API token is not valid/);
     expect(await stack.prisma.flow.count({ where: { subjectId: 'h-8900' } })).toBe(0);
   });
