@@ -6,16 +6,19 @@
 //                        cookie request from another origin or without JSON (./browser-guard.ts)
 //   404 NotFound         unknown flow, task, credential or route
 //   409 Conflict         completing a completed task, a duplicate start, changing a closed flow or a retired credential
+//   429 TooManyRequests  sign-in locked after repeated failures (with Retry-After, in seconds)
 //   503 Unavailable      Temporal or the database cannot be reached
 // never a stack trace; an unexpected error is a 500 whose details go to the server log only.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldProblem } from '../domain/errors';
-import { invalid, ServiceError, type ServiceErrorType } from '../services/errors';
+import { invalid, ServiceError, TooManyRequestsError, type ServiceErrorType } from '../services/errors';
 import { actorFor, authorize, checkStaffTarget, staffView } from './access';
 import { authenticate, requestAuth, SESSION_COOKIE, type ApiAuthOptions, type AppEnv } from './auth';
 import { browserGuard, securityHeaders, type CrossOriginRule } from './browser-guard';
+import { CODEC_PATH } from './codec-routes';
 import { CONSOLE_CSP, registerConsole, type ConsoleOptions } from './console';
 import { openApiDocument } from './openapi';
 import { ACTOR_HEADER, routes, type ApiServices, type RouteSpec } from './routes';
@@ -26,6 +29,7 @@ const STATUS: Record<ServiceErrorType, ContentfulStatusCode> = {
   Forbidden: 403,
   NotFound: 404,
   Conflict: 409,
+  TooManyRequests: 429,
   Unavailable: 503,
 };
 
@@ -51,6 +55,11 @@ export interface ApiAppOptions {
    * codec endpoint. Default none. CORS for those paths is set up separately.
    */
   crossOrigin?: readonly CrossOriginRule[];
+  /**
+   * Origins whose pages may call the codec endpoint (/api/codec/*) with the signed-in person's
+   * cookie: the Temporal Web UI (CODEC_CORS_ORIGINS). Nothing else is answered across origins.
+   */
+  codecOrigins?: string[];
 }
 
 type ErrorBody = { error: { type: ServiceErrorType | 'Internal'; message: string; problems: FieldProblem[] } };
@@ -81,6 +90,7 @@ function isCsv(c: Context<AppEnv>): boolean {
 export function createApiApp(services: ApiServices, options: ApiAppOptions = {}): Hono<AppEnv> {
   const logError = options.logError ?? ((err, where) => console.error(`PracticeFlow API: unexpected error in ${where}:`, err));
   const app = new Hono<AppEnv>();
+  const codecOrigins = options.codecOrigins ?? [];
   const forwarding = { trustProxy: options.auth?.trustProxy, publicUrl: options.auth?.publicUrl };
 
   // First, so that every response has them: JSON, console files, errors and 404s alike.
@@ -94,7 +104,8 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
         sessionCookie: SESSION_COOKIE,
         alwaysChecked: ['/api/session'],
         csvPaths: routes.filter((r) => r.csvBody).map((r) => r.path),
-        crossOrigin: options.crossOrigin,
+        // The Temporal Web UI may call the codec with the person's cookie (CODEC_CORS_ORIGINS).
+        crossOrigin: [...(options.crossOrigin ?? []), ...(codecOrigins.length > 0 ? [{ pathPrefix: `${CODEC_PATH}/`, origins: codecOrigins }] : [])],
       }),
     );
   }
@@ -106,6 +117,15 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
       onError: (c) => c.json(errorBody('ValidationError', `(body): must be at most ${MAX_BODY_BYTES} bytes`, [{ path: '(body)', message: `must be at most ${MAX_BODY_BYTES} bytes` }]), 413),
     }),
   );
+
+  // The Temporal Web UI calls the codec from its own origin, with credentials: CORS for exactly
+  // those origins and only there (the preflight is answered before sign-in is looked at).
+  if (codecOrigins.length > 0) {
+    app.use(
+      `${CODEC_PATH}/*`,
+      cors({ origin: codecOrigins, credentials: true, allowMethods: ['POST'], allowHeaders: ['Content-Type', 'X-Namespace', 'Authorization', 'Authorization-Extras'], maxAge: 600 }),
+    );
+  }
 
   if (options.auth) app.use('/api/*', authenticate(services.users, options.auth));
 
@@ -128,6 +148,7 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
   app.notFound((c) => c.json(errorBody('NotFound', `no route ${c.req.method} ${c.req.path} (see GET /api/openapi.json)`), 404));
 
   app.onError((err, c) => {
+    if (err instanceof TooManyRequestsError) c.header('Retry-After', String(err.retryAfterSeconds));
     if (err instanceof ServiceError) return c.json({ error: err.toJSON() }, STATUS[err.type]);
     logError(err, `${c.req.method} ${c.req.path}`);
     return c.json(errorBody('Internal', 'internal error: the request could not be completed (details are in the server log)'), 500);
@@ -151,7 +172,7 @@ function register(app: Hono<AppEnv>, services: ApiServices, route: RouteSpec, au
       await checkStaffTarget(route, services, user, params);
     }
     const { download, ...query } = c.req.query();
-    const raw = await route.handle(services, { params, query: route.downloadable ? query : c.req.query(), body, actor, auth });
+    const raw = await route.handle(services, { params, query: route.downloadable ? query : c.req.query(), body, actor, auth, header: (name) => c.req.header(name) });
     const result = user ? staffView(route, user, raw) : raw;
     if (route.downloadable && download === '1') return sendFile(c, result);
     return c.json(result as object, route.statusOf?.(result) ?? route.result.status);

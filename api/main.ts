@@ -1,6 +1,7 @@
 // `npm run api`: the API on its own, beside workers run elsewhere (`npm start` already serves it
 // next to its worker). Needs DATABASE_URL and TEMPORAL_ADDRESS; stops cleanly on SIGINT/SIGTERM.
-import { loadConfigOrExit } from '../config/env';
+import { codecOriginsOf, keyRingOf, loadConfigOrExit } from '../config/env';
+import { practiceFlowDataConverter } from '../encryption/data-converter';
 import { openServices } from '../services/open';
 import { authOptionsFromConfig } from './auth';
 import { startApiServer } from './server';
@@ -12,10 +13,17 @@ async function main(): Promise<void> {
     console.error(`The API needs ${missing.join(', ')} (or use \`npm start\`, which serves the API with local services).`);
     process.exit(1);
   }
-  const opened = openServices(config, { databaseUrl: config.DATABASE_URL!, temporalAddress: config.TEMPORAL_ADDRESS });
+  const opened = openServices(config, { databaseUrl: config.DATABASE_URL!, temporalAddress: config.TEMPORAL_ADDRESS, dataConverter: practiceFlowDataConverter(keyRingOf(config)) });
   let api;
   try {
-    api = await startApiServer({ host: config.API_HOST, port: config.API_PORT, services: opened.services, auth: authOptionsFromConfig(config) });
+    api = await startApiServer({
+      host: config.API_HOST,
+      port: config.API_PORT,
+      services: opened.services,
+      auth: authOptionsFromConfig(config),
+      console: { temporalUiUrl: config.TEMPORAL_UI_URL, temporalNamespace: config.TEMPORAL_NAMESPACE },
+      codecOrigins: codecOriginsOf(config),
+    });
   } catch (err) {
     await opened.close();
     throw err;

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
+import { codecRoutes } from './codec-routes';
 import { oshaRoutes } from './osha-routes';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../services/credential-import';
 import type { Services } from '../services/open';
@@ -99,6 +100,8 @@ export interface RouteInput {
   body: unknown;
   actor?: string;
   auth?: RequestAuth;
+  /** A request header (the codec endpoint's X-Namespace); absent in-process. */
+  header?: (name: string) => string | undefined;
 }
 
 /**
@@ -134,9 +137,9 @@ export interface RouteSpec {
   /** A status other than result.status that depends on the result (health: 503 when not ok). */
   statusOf?: (result: unknown) => 200 | 201 | 503;
   /** Error statuses this route can answer besides 400 (bad input) and 503. */
-  errors: (401 | 403 | 404 | 409)[];
+  errors: (401 | 403 | 404 | 409 | 429)[];
   /** What this route's error statuses mean, where the general wording (flows and tasks) does not fit. */
-  errorDescriptions?: Partial<Record<400 | 401 | 403 | 404 | 409, string>>;
+  errorDescriptions?: Partial<Record<400 | 401 | 403 | 404 | 409 | 429, string>>;
   /**
    * With `?download=1` the result is sent as the file it describes (an export's `content`, or the
    * JSON result itself) with Content-Disposition, so an auditor's browser saves it as is.
@@ -676,4 +679,6 @@ export const routes: RouteSpec[] = [
   ...oshaRoutes,
   // ---- Sign-in, users, API tokens, calendar feed (./auth-routes.ts) -----------------------------
   ...authRoutes,
+  // ---- The codec endpoint for the Temporal Web UI and CLI (./codec-routes.ts) -------------------
+  ...codecRoutes,
 ];

@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { historyFromJson, replayHistory, type ReplayOutcome } from '../activities/audit/history';
 import { formatTimeline, type TimelineLine } from '../activities/audit/timeline';
 import { ACTOR_HEADER, routes, type RouteSpec } from '../api/routes';
-import { loadConfigOrExit, type Config } from '../config/env';
+import { ConfigError, keyRingOf, loadConfigOrExit, type Config } from '../config/env';
+import { keylessDataConverter, practiceFlowDataConverter, type PracticeFlowDataConverter } from '../encryption/data-converter';
 import type { ExportVerdict } from '../activities/audit/export';
 import type { ChainVerdict } from '../activities/audit/ledger';
 import type { PurgeResult } from '../activities/audit/purge';
@@ -21,6 +22,19 @@ import { table } from './format';
 import { readTextInput } from './input';
 import { positiveInt, withFlagNames } from './options';
 
+
+/**
+ * This machine's key ring when it has one. Without one, the ledger can still be read and a
+ * decrypted history (what the API answers) replayed; encrypted payloads are refused by name.
+ */
+function replayDataConverter(config: Config): PracticeFlowDataConverter {
+  try {
+    return practiceFlowDataConverter(keyRingOf(config));
+  } catch (err) {
+    if (err instanceof ConfigError) return keylessDataConverter();
+    throw err;
+  }
+}
 
 interface Backend {
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
@@ -41,7 +55,7 @@ function backend(config: Config, actor: string): Backend {
       close: async () => undefined,
     };
   }
-  const opened = openServices(config, { databaseUrl: config.DATABASE_URL });
+  const opened = openServices(config, { databaseUrl: config.DATABASE_URL, dataConverter: replayDataConverter(config) });
   const call = async <T>(method: 'get' | 'post', path: string, query: Record<string, string | number | undefined>, body: unknown): Promise<T> => {
     const [route, params] = matchRoute(method, path);
     const q = Object.fromEntries(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
@@ -368,7 +382,8 @@ export function registerAuditCommands(program: Command): void {
         source = h.source;
       }
       const code = o.workflows ? { workflowsPath: o.workflows } : config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : { workflowsPath: WORKFLOWS_ENTRY };
-      const result = { ...(await replayHistory(historyFromJson(json), flowId, code)), source };
+      // The API answers the history decrypted; a raw file from Temporal needs this machine's keys.
+      const result = { ...(await replayHistory(historyFromJson(json), flowId, code, replayDataConverter(config))), source };
       out(o.json, result, () => formatReplay(result));
       if (!result.ok) process.exitCode = 2;
     });

@@ -15,6 +15,7 @@ import { registerOshaCommands } from './osha';
 import { registerCredentialCommands } from './credentials';
 import { registerFlowCommands, registerOnboardingCommands } from './flows';
 import { registerPriorAuthCommands } from './prior-auth';
+import { registerKeyCommands } from './keys';
 import { registerUserCommands } from './users';
 import { registerWorklistCommands } from './worklists';
 
@@ -34,6 +35,7 @@ registerOshaCommands(program);
 registerWorklistCommands(program);
 registerAuditCommands(program);
 registerUserCommands(program);
+registerKeyCommands(program);
 
 function positiveInt(value: string): number {
   const n = Number(value);

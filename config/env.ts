@@ -2,6 +2,7 @@
 // A bad value stops the process with a message that names the variable.
 import { z } from 'zod';
 import { isIanaTimeZone } from '../domain/calendar/time-zone';
+import { parseKeyRing, readDevelopmentKeys, type KeyRing } from '../encryption/key-ring';
 
 const optionalString = z
   .string()
@@ -48,7 +49,31 @@ export const EnvSchema = z
     /** Local dev server ports used by `npm start` when TEMPORAL_ADDRESS is unset. */
     TEMPORAL_DEV_PORT: positiveInt(7233),
     TEMPORAL_DEV_UI_PORT: positiveInt(8233),
-    TEMPORAL_UI_URL: optionalString,
+    /** The Temporal Web UI people open (the console links to it; its origin may call the codec endpoint). */
+    TEMPORAL_UI_URL: z.url({ error: 'must be a URL such as https://temporal.clinic.example' }).optional(),
+
+    /**
+     * Payload encryption (encryption/): `id:base64key[,id:base64key...]`, 32-byte AES-256 keys; the
+     * first encrypts, all decrypt (rotation). Required in production; `npm start` generates a
+     * development key in the data folder when unset.
+     */
+    PAYLOAD_ENCRYPTION_KEYS: z
+      .string()
+      .trim()
+      .superRefine((text, ctx) => {
+        const parsed = parseKeyRing(text);
+        if ('problems' in parsed) for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
+    /**
+     * Origins (besides the console's own) whose pages may call the codec endpoint with a signed-in
+     * person's cookie: the Temporal Web UI. Default: TEMPORAL_UI_URL's origin.
+     */
+    CODEC_CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be comma-separated origins such as https://cloud.temporal.io (scheme://host[:port], no path)'),
 
     SMTP_URL: smtpUrl.optional(),
     MAIL_FROM: z.string().trim().min(3).default('PracticeFlow <practiceflow@localhost>'),
@@ -113,6 +138,13 @@ export const EnvSchema = z
         message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
       });
     }
+    if (env.NODE_ENV === 'production' && !env.PAYLOAD_ENCRYPTION_KEYS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYLOAD_ENCRYPTION_KEYS'],
+        message: 'is required when NODE_ENV=production: every Temporal payload is encrypted (generate a key with `npx practiceflow keys generate`)',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.WORKFLOW_BUNDLE_PATH) {
       ctx.addIssue({
         code: 'custom',
@@ -148,6 +180,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   return parsed.data;
+}
+
+/**
+ * The payload encryption key ring: PAYLOAD_ENCRYPTION_KEYS, else (outside production) the
+ * development key `npm start` wrote into the data folder. Throws ConfigError naming the variable
+ * when there is neither: nothing talks to Temporal without encryption.
+ */
+export function keyRingOf(config: Config): KeyRing {
+  const text = config.PAYLOAD_ENCRYPTION_KEYS ?? (config.NODE_ENV === 'production' ? undefined : readDevelopmentKeys(config.PRACTICEFLOW_DATA_DIR));
+  const where = config.PAYLOAD_ENCRYPTION_KEYS ? 'PAYLOAD_ENCRYPTION_KEYS' : `the development key file in ${config.PRACTICEFLOW_DATA_DIR}`;
+  if (text === undefined) {
+    throw new ConfigError([
+      { variable: 'PAYLOAD_ENCRYPTION_KEYS', message: 'is required: every Temporal payload is encrypted (generate a key with `npx practiceflow keys generate`, or run `npm start` once for a development key)' },
+    ]);
+  }
+  const parsed = parseKeyRing(text);
+  if ('problems' in parsed) throw new ConfigError(parsed.problems.map((message) => ({ variable: 'PAYLOAD_ENCRYPTION_KEYS', message: `${where}: ${message}` })));
+  return parsed.ring;
+}
+
+/** Origins allowed to call the codec endpoint with credentials: CODEC_CORS_ORIGINS, else TEMPORAL_UI_URL's. */
+export function codecOriginsOf(config: Config, temporalUiUrl = config.TEMPORAL_UI_URL): string[] {
+  if (config.CODEC_CORS_ORIGINS.length > 0) return config.CODEC_CORS_ORIGINS;
+  return temporalUiUrl ? [new URL(temporalUiUrl).origin] : [];
 }
 
 /** For process entry points: print the problem and exit instead of a stack trace. */

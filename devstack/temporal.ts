@@ -1,13 +1,14 @@
 // A local Temporal dev server for `npm start` and the tests: `temporal server start-dev` from the
 // CLI that scripts/tools/temporal-cli.ts provides, or, when no CLI can be had, the one the
 // Temporal SDK downloads itself (@temporalio/testing; needs internet access).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { ensureTemporalCli } from '../scripts/tools/temporal-cli';
+import { delay, pipeLines, spawnWatchdog } from './process';
 
 export type DevServerSearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
@@ -215,40 +216,6 @@ function portOpen(address: string): Promise<boolean> {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
-}
-
-/**
- * A detached shell whose stdin is a pipe from this process. The kernel closes the pipe however
- * this process ends, `cat` then returns and the shell stops the server: SIGTERM, SIGKILL after
- * the grace period. Unref'd so it never keeps this process alive. Not on Windows.
- */
-function spawnWatchdog(pid: number, graceMs: number): ChildProcess | undefined {
-  if (process.platform === 'win32') return undefined;
-  const graceSeconds = Math.max(1, Math.ceil(graceMs / 1000));
-  const script = `cat >/dev/null 2>&1; kill -TERM ${pid} 2>/dev/null || exit 0; i=0; while kill -0 ${pid} 2>/dev/null && [ $i -lt ${graceSeconds} ]; do sleep 1; i=$((i+1)); done; kill -KILL ${pid} 2>/dev/null; exit 0`;
-  const watchdog = spawn('/bin/sh', ['-c', script], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-  watchdog.on('error', () => {}); // best effort: the exit handler still covers normal exits
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  return watchdog;
-}
-
-function pipeLines(child: ChildProcess, onLine: (line: string) => void): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    let pending = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const lines = (pending + chunk).split(/\r?\n/);
-      pending = lines.pop() ?? '';
-      lines.forEach(onLine);
-    });
-    stream.on('end', () => pending && onLine(pending));
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 /**

@@ -18,6 +18,8 @@ import { practiceProfileFromConfig } from '../config/practice';
 import { createPrismaClient, type PrismaClient } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../devstack/postgres';
+import { practiceFlowDataConverter } from '../encryption/data-converter';
+import { generateKeyEntry, keyRingFrom } from '../encryption/key-ring';
 import { AuditService } from '../services/audit';
 
 const { values: args } = parseArgs({ options: { entries: { type: 'string', default: '100000' }, runs: { type: 'string', default: '5' } } });
@@ -118,7 +120,9 @@ async function time(run: () => Promise<unknown>): Promise<number> {
 }
 
 function service(prisma: PrismaClient, connection: Connection): AuditService {
-  return new AuditService({ client: new Client({ connection }), prisma, practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: ZONE })), taskQueue: 'bench' });
+  // Histories are not read here: a throwaway key is as good as any for the data converter.
+  const dataConverter = practiceFlowDataConverter(keyRingFrom(generateKeyEntry()));
+  return new AuditService({ client: new Client({ connection, dataConverter }), dataConverter, prisma, practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: ZONE })), taskQueue: 'bench' });
 }
 
 async function main(): Promise<void> {

@@ -12,11 +12,16 @@ import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildWorkflowBundle } from './build-workflow-bundle';
-import { ADMIN_TOKEN_FILE, loadConfigOrExit } from '../config/env';
+import { ADMIN_TOKEN_FILE, codecOriginsOf, keyRingOf, loadConfigOrExit, type Config } from '../config/env';
+import { CODEC_PATH } from '../api/codec-routes';
+import { practiceFlowDataConverter } from '../encryption/data-converter';
+import { ensureDevelopmentKeys } from '../encryption/key-ring';
 import { temporalConnectionOptions } from '../config/temporal';
 import { applyMigrations } from '../db/migrate';
 import { disownEmbeddedPostgresSignalHandlers, startEmbeddedPostgres } from '../devstack/postgres';
 import { startTemporalDevServer } from '../devstack/temporal';
+import { startTemporalUi } from '../devstack/temporal-ui';
+import { ensureTemporalUi } from './tools/temporal-ui';
 import { startMailSink } from '../devstack/mail-sink';
 import { ensureTemporalCli } from './tools/temporal-cli';
 import { createPracticeFlowWorker } from '../worker/create-worker';
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
     } else {
       summary.push(['PostgreSQL', redact(databaseUrl)]);
     }
+    const dataConverter = practiceFlowDataConverter(keyRingOf(payloadKeys(config, dataDir, summary)));
     const { applied } = await applyMigrations(databaseUrl);
     summary.push(['Migrations', applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date']);
 
@@ -83,19 +89,31 @@ async function main(): Promise<void> {
     let mailDir: string | undefined;
     if (!temporalAddress) {
       const cliPath = await ensureTemporalCli({ log: (line) => console.log(`  ${line}`) });
+      // The Web UI decodes payloads through the API's codec endpoint, with the browser's sign-in:
+      // Temporal's UI server when it can be had (it sends credentials), else the dev server's
+      // own UI (which cannot, so it shows ciphertext until the person enables credentials).
+      const uiBinary = await ensureTemporalUi({ log: (line) => console.log(`  ${line}`) });
+      const codecEndpoint = `${browserApiUrl(config)}${CODEC_PATH}`;
       console.log('Starting Temporal dev server...');
       const server = await startTemporalDevServer({
         cliPath,
         port: config.TEMPORAL_DEV_PORT,
         uiPort: config.TEMPORAL_DEV_UI_PORT,
+        headless: uiBinary !== undefined,
+        extraArgs: uiBinary ? [] : ['--ui-codec-endpoint', codecEndpoint],
         dbFilename: resolve(dataDir, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
       });
       stoppers.push({ name: 'Temporal dev server', stop: () => server.stop() });
       temporalAddress = server.address;
       summary.push(['Temporal (dev server)', server.address]);
-      if (server.uiUrl) summary.push(['Temporal Web UI', server.uiUrl]);
       temporalUiUrl = server.uiUrl;
+      if (uiBinary) {
+        const ui = await startTemporalUi({ binary: uiBinary, temporalAddress: server.address, port: config.TEMPORAL_DEV_UI_PORT, namespace: config.TEMPORAL_NAMESPACE, codecEndpoint, configRoot: resolve(dataDir, 'temporal-ui') });
+        stoppers.push({ name: 'Temporal Web UI', stop: () => ui.stop() });
+        temporalUiUrl = ui.url;
+      }
+      if (temporalUiUrl) summary.push(['Temporal Web UI', `${temporalUiUrl}  payloads decrypted for people signed in to the console (codec ${codecEndpoint})`]);
     } else {
       summary.push(['Temporal', `${temporalAddress} namespace ${config.TEMPORAL_NAMESPACE}`]);
     }
@@ -117,13 +135,13 @@ async function main(): Promise<void> {
       databaseUrl,
       smtpUrl,
       mailFrom: config.MAIL_FROM,
-      temporal: { connection: temporalConnectionOptions(config, temporalAddress), namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      temporal: { connection: temporalConnectionOptions(config, temporalAddress), namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter },
     });
     stoppers.push({ name: 'database and mail connections', stop: () => deps.close() });
     const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
     stoppers.push({ name: 'Temporal connection', stop: () => connection.close() });
     // The API before the worker: a port in use stops start-up before a worker holds the connection.
-    const opened = openServices(config, { databaseUrl, temporalAddress });
+    const opened = openServices(config, { databaseUrl, temporalAddress, dataConverter });
     stoppers.push({ name: 'API connections', stop: () => opened.close() });
     api = await startApiServer({
       host: config.API_HOST,
@@ -131,6 +149,7 @@ async function main(): Promise<void> {
       services: opened.services,
       auth: authOptionsFromConfig(config),
       console: { temporalUiUrl, temporalNamespace: config.TEMPORAL_NAMESPACE, mailDir },
+      codecOrigins: codecOriginsOf(config, temporalUiUrl ?? config.TEMPORAL_UI_URL),
     });
     const signIn = await firstAdmin(opened.services.users, dataDir, !config.DATABASE_URL);
     const apiServer = api;
@@ -140,6 +159,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activities: deps.activities,
+      dataConverter,
       workflowBundlePath,
       tuning: {
         maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -188,10 +208,32 @@ async function firstAdmin(users: UserService, dataDir: string, embedded: boolean
   }
   const password = randomBytes(18).toString('base64url');
   const user = await users.createUser({ email: FIRST_ADMIN_EMAIL, role: 'admin', password }, FIRST_START_ACTOR);
-  const { token } = await users.createToken({ id: user.id, email: user.email, role: user.role, via: 'token' }, { name: 'created by npm start' }, FIRST_START_ACTOR);
+  const { token } = await users.createToken({ id: user.id, email: user.email, role: user.role, kind: 'person', via: 'token' }, { name: 'created by npm start' }, FIRST_START_ACTOR);
   writeFileSync(resolve(dataDir, ADMIN_PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   return `created admin ${FIRST_ADMIN_EMAIL}: password in ${resolve(dataDir, ADMIN_PASSWORD_FILE)}, API token in ${tokenFile} (the CLI here uses it)`;
+}
+
+/**
+ * The payload encryption keys: PAYLOAD_ENCRYPTION_KEYS when set; else a development key generated
+ * once into the data folder (mode 0600) and reused by every later start. Production sets the
+ * variable (the env schema requires it there).
+ */
+function payloadKeys(config: Config, dataDir: string, summary: [string, string][]): Config {
+  if (config.PAYLOAD_ENCRYPTION_KEYS) {
+    summary.push(['Payload encryption', `AES-256-GCM, ${config.PAYLOAD_ENCRYPTION_KEYS.split(',').length} key(s) from PAYLOAD_ENCRYPTION_KEYS`]);
+    return config;
+  }
+  const dev = ensureDevelopmentKeys(dataDir);
+  summary.push(['Payload encryption', `AES-256-GCM, development key ${dev.created ? 'generated into' : 'from'} ${dev.path} (set PAYLOAD_ENCRYPTION_KEYS in production)`]);
+  return { ...config, PAYLOAD_ENCRYPTION_KEYS: dev.text };
+}
+
+/** The API as a browser on this machine reaches it (the codec endpoint the Web UI calls). */
+function browserApiUrl(config: Config): string {
+  if (config.PRACTICEFLOW_PUBLIC_URL) return config.PRACTICEFLOW_PUBLIC_URL.replace(/\/+$/, '');
+  const host = config.API_HOST === '0.0.0.0' || config.API_HOST === '::' ? '127.0.0.1' : config.API_HOST.includes(':') ? `[${config.API_HOST}]` : config.API_HOST;
+  return `http://${host}:${config.API_PORT}`;
 }
 
 function redact(url: string): string {

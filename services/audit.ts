@@ -3,7 +3,6 @@
 // all from the audit ledger (which outlives Temporal's retention). Every read names who reads
 // (`actor`) and is itself recorded in the ledger as `audit.accessed` (45 CFR 164.312(b)) before
 // its answer is returned: a read that cannot be logged fails.
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { exportCsv, exportDocument, exportHtml, parseExport, verifyExport, type ExportDocument, type ExportScope, type ExportVerdict, type ReportObligation } from '../activities/audit/export';
 import { HISTORY_ARCHIVED_ACTION, storeHistory } from '../activities/audit/archive';
@@ -12,8 +11,10 @@ import { appendAuditEvents, GENESIS_HASH, verifyAuditChain, type ChainVerdict } 
 import { purgeLedger, PurgeRefusedError, type PurgeResult } from '../activities/audit/purge';
 import { SEPARATION_ACTION } from '../activities/audit/retention';
 import { taskTitlesOf, timelineLine, type AuditRow } from '../activities/audit/timeline';
-import type { AuditEvent } from '../activities/contracts';
 import type { FlowView } from '../domain/tasks/model';
+import type { PracticeFlowDataConverter } from '../encryption/data-converter';
+import { PayloadDecryptionError } from '../encryption/codec';
+import { decodeHistoryJson } from '../encryption/history';
 import { WORKFLOWS_ENTRY } from '../worker/create-worker';
 import {
   AuditAccessQuerySchema,
@@ -38,15 +39,15 @@ import {
   type Timeline,
   type TimelineLineView,
 } from './audit-schemas';
+import { ACCESS_ACTION, recordAccess } from './access-log';
 import { conflict, invalid, notFound, parseInput } from './errors';
 import { summaryOf } from './flow-rows';
 import { CHECKLIST_ACTIONS, flowViewFromLedger, type LedgerRow } from './ledger-view';
 import { FlowIdSchema, type FlowSummary } from './schemas';
 import { TemporalService, type FlowServiceOptions } from './temporal-service';
 
-export const ACCESS_ACTION = 'audit.accessed';
+export { ACCESS_ACTION };
 export { HISTORY_ARCHIVED_ACTION };
-const ACCESS_RULE = '45 CFR 164.312(b)';
 
 /** The actions a flow's checklist is rebuilt from (see ledger-view.ts). */
 /** Lateness a flow records by itself, besides late task completions. */
@@ -69,7 +70,10 @@ export interface HistoryResult {
   sha256: string;
   /** The latest archived copy of this run, and whether the ledger's record of it still matches. */
   archived: { capturedAt: string; sha256: string; events: number; ledgerSeq: string | null; matchesLedger: boolean } | null;
+  /** Temporal's JSON with every encrypted payload decrypted (`sha256` is of the history as Temporal holds it). */
   history: unknown;
+  /** How many encrypted payloads were decrypted for this answer. */
+  decryptedPayloads: number;
 }
 
 const dayMs = 86_400_000;
@@ -80,10 +84,12 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 
 export class AuditService extends TemporalService {
   private readonly workflowCode: WorkflowCode;
+  private readonly dataConverter: PracticeFlowDataConverter;
 
   constructor(options: AuditServiceOptions) {
     super(options);
     this.workflowCode = options.workflowCode ?? { workflowsPath: WORKFLOWS_ENTRY };
+    this.dataConverter = options.dataConverter;
   }
 
   get timeZone(): string {
@@ -278,10 +284,18 @@ export class AuditService extends TemporalService {
 
   // ---- Temporal history --------------------------------------------------------------------
 
-  /** The flow's full Temporal event history: from Temporal, or the archived copy once Temporal has deleted it. */
+  /**
+   * The flow's full Temporal event history, from Temporal or the archived copy once Temporal has
+   * deleted it, decrypted through the payload codec: reading it is reading PHI, so it is logged
+   * like every audit read (the access entry says it was decrypted).
+   */
   async history(flowId: string, actor: string | undefined): Promise<HistoryResult> {
     parseInput(FlowIdSchema, flowId, 'flowId');
-    return this.read(actor, 'Temporal history', { kind: 'flow', id: flowId }, {}, () => this.loadHistory(flowId));
+    return this.read(actor, 'Temporal history', { kind: 'flow', id: flowId }, { decrypted: true }, async () => {
+      const raw = await this.loadHistory(flowId);
+      const { history, decoded } = await this.decrypt(raw.history);
+      return { ...raw, history, decryptedPayloads: decoded };
+    });
   }
 
   /** Archives the flow's current Temporal history beside the ledger; the ledger records its sha256. */
@@ -299,9 +313,9 @@ export class AuditService extends TemporalService {
   /** Replays the flow's recorded history against the current workflow code. */
   async replay(flowId: string, actor: string | undefined): Promise<ReplayOutcome & { source: 'temporal' | 'archive'; sha256: string }> {
     parseInput(FlowIdSchema, flowId, 'flowId');
-    return this.read(actor, 'replay', { kind: 'flow', id: flowId }, {}, async () => {
+    return this.read(actor, 'replay', { kind: 'flow', id: flowId }, { decrypted: true }, async () => {
       const h = await this.loadHistory(flowId);
-      const outcome = await replayHistory(historyFromJson(h.history), flowId, this.workflowCode);
+      const outcome = await replayHistory(historyFromJson(h.history), flowId, this.workflowCode, this.dataConverter);
       return { ...outcome, source: h.source, sha256: h.sha256 };
     });
   }
@@ -356,15 +370,7 @@ export class AuditService extends TemporalService {
     const by = this.actorOf(actor);
     return this.guard({ operation: `read the audit record (${operation})`, flowId: subject.kind === 'flow' ? (subject.id ?? undefined) : undefined }, async () => {
       const result = await run(by);
-      const event: AuditEvent = {
-        businessKey: `${ACCESS_ACTION}:${randomUUID()}`,
-        occurredAt: new Date().toISOString(),
-        actor: by,
-        action: ACCESS_ACTION,
-        rule: ACCESS_RULE,
-        detail: { operation, subject, query: JSON.parse(JSON.stringify(query)) as unknown, via: 'api' },
-      };
-      await appendAuditEvents(this.prisma, [event]);
+      await recordAccess(this.prisma, { by, operation, subject, query });
       return result;
     });
   }
@@ -491,7 +497,17 @@ export class AuditService extends TemporalService {
     };
   }
 
-  private async loadHistory(flowId: string): Promise<HistoryResult> {
+  /** A payload that does not decrypt (a key missing from the ring) is a 409 naming the key, not a 500. */
+  private async decrypt(history: unknown): Promise<{ history: unknown; decoded: number }> {
+    try {
+      return await decodeHistoryJson(history, this.dataConverter.payloadCodecs[0]);
+    } catch (err) {
+      if (err instanceof PayloadDecryptionError) throw conflict(`history: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private async loadHistory(flowId: string): Promise<Omit<HistoryResult, 'decryptedPayloads'>> {
     const archivedRow = await this.prisma.auditHistory.findFirst({ where: { workflowId: flowId }, orderBy: { capturedAt: 'desc' } });
     const archived = archivedRow ? await this.archiveIntegrity(archivedRow) : null;
     try {

@@ -7,6 +7,7 @@ import { practiceProfileFromConfig } from '../config/practice';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createPrismaClient } from '../db/client';
 import type { PracticeProfile } from '../domain/practice/profile';
+import type { PracticeFlowDataConverter } from '../encryption/data-converter';
 import { AppealService } from './appeals';
 import { AuditService, type AuditServiceOptions } from './audit';
 import { CredentialService } from './credentials';
@@ -17,6 +18,7 @@ import { WorklistService } from './worklists';
 import { CalendarFeedService } from './calendar-feed';
 import { MyWorkService } from './my-work';
 import { UserService } from './users';
+import { CodecService } from './codec';
 
 /** The services the API serves, over one Temporal client, database and practice profile. */
 export interface Services {
@@ -32,6 +34,8 @@ export interface Services {
   calendar: CalendarFeedService;
   /** A signed-in person's own open tasks, credential due dates and OSHA occurrences. */
   myWork: MyWorkService;
+  /** The codec endpoint: Temporal payloads decrypted for the Web UI, every call logged. */
+  codec: CodecService;
   /** The practice the services work for: its time zone is the one due dates are days in. */
   practice: PracticeProfile;
 }
@@ -49,6 +53,7 @@ export function createServices(options: FlowServiceOptions & Pick<AuditServiceOp
     users: new UserService(options),
     calendar: new CalendarFeedService(options),
     myWork: new MyWorkService(options),
+    codec: new CodecService(options),
     practice: options.practice,
   };
 }
@@ -58,13 +63,14 @@ export interface OpenedServices {
   close(): Promise<void>;
 }
 
-export function openServices(config: Config, opts: { databaseUrl: string; temporalAddress?: string }): OpenedServices {
+export function openServices(config: Config, opts: { databaseUrl: string; temporalAddress?: string; dataConverter: PracticeFlowDataConverter }): OpenedServices {
   const connectionOptions = temporalConnectionOptions(config, opts.temporalAddress);
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: opts.dataConverter });
   const prisma = createPrismaClient(opts.databaseUrl);
   const services = createServices({
     client,
+    dataConverter: opts.dataConverter,
     prisma,
     practice: practiceProfileFromConfig(config),
     taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { IsoDateSchema } from '../domain/calendar/iso-date';
 import { ChangeSiteProfileSchema, OBLIGATIONS, OccurrenceRecordSchema, RegisterSiteSchema, RetireSiteSchema, SiteProfileSchema } from '../domain/osha';
 import { ActorSchema } from '../domain/tasks/model';
+import { identifierSchema } from '../domain/identifiers';
 
 // ---- Inputs ------------------------------------------------------------------------------------
 
@@ -14,7 +15,7 @@ export const RetireSiteBodySchema = RetireSiteSchema;
 export const RecordOccurrenceBodySchema = OccurrenceRecordSchema;
 export const OshaPlanBodySchema = z.object({ site: SiteProfileSchema, from: IsoDateSchema, to: IsoDateSchema }).strict();
 
-export const SiteIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a site identifier such as main');
+export const SiteIdSchema = identifierSchema('a site identifier', 'main');
 
 export const OCCURRENCE_VIEWS = ['open', 'overdue', 'upcoming', 'completed'] as const;
 export const ListOccurrencesQuerySchema = z
@@ -34,7 +35,7 @@ export const CalendarQuerySchema = z.object({ year: z.coerce.number().int('must 
 export const SharpsInjuryBodySchema = z
   .object({
     /** The case number from the OSHA 300 log (privacy case: no employee name, 29 CFR 1904.29(b)(7)). */
-    caseId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a case identifier (the OSHA 300 case number), not a name'),
+    caseId: identifierSchema('a case identifier (the OSHA 300 case number)', '2026-004'),
     siteId: SiteIdSchema,
     occurredOn: IsoDateSchema,
     /** 29 CFR 1910.1030(h)(5)(i)(A): type and brand of device. */

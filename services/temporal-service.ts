@@ -7,6 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { z } from 'zod';
 import { BusinessCalendar } from '../domain/calendar/business-calendar';
 import type { PracticeProfile } from '../domain/practice/profile';
+import type { PracticeFlowDataConverter } from '../encryption/data-converter';
 import type { PrismaClient } from '../generated/prisma/client';
 import { practiceCalendar } from './credential-plan';
 import { conflict, notFound, parseInput, toServiceError, type ServiceError } from './errors';
@@ -15,7 +16,10 @@ import { historyEntry, type LedgerRow } from './ledger-view';
 import { FlowIdSchema, ListByStatusQuerySchema, type FlowList, type HistoryEntry } from './schemas';
 
 export interface FlowServiceOptions {
+  /** Built with `dataConverter`: every payload it sends or reads is encrypted. */
   client: Client;
+  /** The client's data converter: the codec server and the auditor's history export and replay use it too. */
+  dataConverter: PracticeFlowDataConverter;
   prisma: PrismaClient;
   /** The configured practice profile (config/practice.ts); a request may override it. */
   practice: PracticeProfile;

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { AllActivities } from '../activities';
+import type { PracticeFlowDataConverter } from '../encryption/data-converter';
 
 export const WORKFLOWS_ENTRY = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -25,6 +26,8 @@ export interface PracticeFlowWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: AllActivities;
+  /** Encrypts every payload (encryption/data-converter.ts); required: no worker runs in plaintext. */
+  dataConverter: PracticeFlowDataConverter;
   /** A prebuilt bundle (`npm run build`); without it the workflows are bundled at start-up. */
   workflowBundlePath?: string;
   tuning?: Partial<WorkerTuning>;
@@ -38,6 +41,7 @@ export async function createPracticeFlowWorker(options: PracticeFlowWorkerOption
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    dataConverter: options.dataConverter,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_ENTRY }),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,

@@ -6,6 +6,7 @@ import { ensureArchiveSchedule } from '../activities/audit/archive';
 import { createSmtpTransport } from '../activities/email/transport';
 import type { AllActivities } from '../activities';
 import type { TemporalConnectionOptions } from '../config/temporal';
+import type { PracticeFlowDataConverter } from '../encryption/data-converter';
 import { createPrismaClient } from '../db/client';
 import type { PrismaClient } from '../generated/prisma/client';
 
@@ -23,12 +24,12 @@ export function openWorkerDependencies(opts: {
   smtpUrl: string;
   mailFrom: string;
   /** For the activities that act on Temporal itself (OSHA schedules, BBP cycle starts). */
-  temporal: { connection: TemporalConnectionOptions; namespace: string; taskQueue: string };
+  temporal: { connection: TemporalConnectionOptions; namespace: string; taskQueue: string; dataConverter: PracticeFlowDataConverter };
 }): WorkerDependencies {
   const prisma = createPrismaClient(opts.databaseUrl);
   const transport = createSmtpTransport(opts.smtpUrl);
   const connection = Connection.lazy(opts.temporal.connection);
-  const client = new Client({ connection, namespace: opts.temporal.namespace });
+  const client = new Client({ connection, namespace: opts.temporal.namespace, dataConverter: opts.temporal.dataConverter });
   return {
     prisma,
     transport,

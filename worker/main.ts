@@ -2,8 +2,9 @@
 // Configuration from the environment (config/env.ts); shuts down gracefully on SIGTERM/SIGINT,
 // letting running activities finish within WORKER_SHUTDOWN_GRACE_SECONDS.
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfigOrExit } from '../config/env';
+import { keyRingOf, loadConfigOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal';
+import { practiceFlowDataConverter } from '../encryption/data-converter';
 import { createPracticeFlowWorker } from './create-worker';
 import { ensureWorkerSchedules, openWorkerDependencies } from './dependencies';
 
@@ -14,11 +15,12 @@ async function main(): Promise<void> {
     console.error(`The worker needs ${missing.join(', ')} (or use \`npm start\`, which provides local ones).`);
     process.exit(1);
   }
+  const dataConverter = practiceFlowDataConverter(keyRingOf(config));
   const deps = openWorkerDependencies({
     databaseUrl: config.DATABASE_URL!,
     smtpUrl: config.SMTP_URL!,
     mailFrom: config.MAIL_FROM,
-    temporal: { connection: temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    temporal: { connection: temporalConnectionOptions(config), namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter },
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activities: deps.activities,
+      dataConverter,
       workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
       tuning: {
         maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A ConfigError (e.g. no PAYLOAD_ENCRYPTION_KEYS) names the variable; nothing else is printed.
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

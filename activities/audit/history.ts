@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
 export type History = ReturnType<typeof historyFromJSON>;
@@ -54,10 +55,11 @@ function quietRuntime(): void {
   }
 }
 
-export async function replayHistory(history: History, workflowId: string, code: WorkflowCode): Promise<ReplayOutcome> {
+/** `dataConverter`: the one that wrote the history (encrypted payloads are decrypted to replay; plaintext ones pass). */
+export async function replayHistory(history: History, workflowId: string, code: WorkflowCode, dataConverter: DataConverter): Promise<ReplayOutcome> {
   quietRuntime();
   const base = { workflowId, workflowType: workflowTypeOf(history) ?? null, events: history.events?.length ?? 0 };
-  const options = code.workflowBundlePath ? { workflowBundle: { codePath: code.workflowBundlePath } } : { workflowsPath: code.workflowsPath };
+  const options = code.workflowBundlePath ? { workflowBundle: { codePath: code.workflowBundlePath }, dataConverter } : { workflowsPath: code.workflowsPath, dataConverter };
   try {
     await Worker.runReplayHistory(options, history, workflowId);
     return { ok: true, ...base };

@@ -10,11 +10,10 @@ import { PayerSchema, type Payer } from '../payers/payer';
 import { PracticeCalendarSchema } from '../practice/calendar-settings';
 import { ActorSchema, EmailSchema } from '../tasks/model';
 import { APPEAL_LEVELS, APPEAL_RULES, appealPlan, type AppealLevel, type AppealPlan } from './filing';
+import { identifierSchema, temporalId } from '../identifiers';
 
 /** An identifier from the practice's systems (appeal, claim, patient reference): never a name. */
-export const AppealIdentifierSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, ., - or _ (an identifier such as A-1042, not a name)');
+export const AppealIdentifierSchema = identifierSchema('an appeal identifier', 'A-1042');
 
 export const DenialCodeSchema = z.string().regex(/^([A-Z]{2}-)?[A-Z]?\d{1,3}$/, 'must be a CARC/RARC code such as CO-50 or N115');
 
@@ -61,7 +60,7 @@ export const AppealRequestSchema = z
 export type AppealRequest = z.infer<typeof AppealRequestSchema>;
 export type AppealRequestInput = z.input<typeof AppealRequestSchema>;
 
-export const appealWorkflowId = (appealId: string): string => `appeal-${appealId}`;
+export const appealWorkflowId = (appealId: string): string => temporalId('appeal', appealId);
 
 /** The first appeal level of a payer type (Medicare FFS: redetermination). */
 export function firstAppealLevel(payer: Payer): AppealLevel {

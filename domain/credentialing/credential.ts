@@ -5,8 +5,9 @@ import type { BusinessCalendar } from '../calendar/business-calendar';
 import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
 import { ActorSchema, EmailSchema } from '../tasks/model';
 import { CREDENTIAL_TYPES, credentialRule, type CredentialRule, type Cycle } from './rules';
+import { identifierSchema, temporalId } from '../identifiers';
 
-const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _ (an identifier, not a name)');
+const IdSchema = identifierSchema('an identifier', 'dea-1234567893');
 
 export const CredentialTypeSchema = z.enum(CREDENTIAL_TYPES, { error: `must be one of ${CREDENTIAL_TYPES.join(', ')}` });
 
@@ -76,7 +77,7 @@ export type CredentialChange = z.infer<typeof CredentialChangeSchema>;
 export const RetireSchema = z.object({ by: ActorSchema, reason: z.string().trim().min(3, 'must say why the credential is retired').max(2000) });
 export type RetireInput = z.infer<typeof RetireSchema>;
 
-export const credentialWorkflowId = (credentialId: string): string => `credential-${credentialId}`;
+export const credentialWorkflowId = (credentialId: string): string => temporalId('credential', credentialId);
 
 export function ruleFor(credential: Pick<Credential, 'type' | 'jurisdiction' | 'dueDate'>): CredentialRule {
   return credentialRule(credential.type, credential.jurisdiction, credential.dueDate);

@@ -3,11 +3,10 @@ import { IsoDateSchema } from '../calendar/iso-date';
 import { PracticeOverrideSchema, PracticeProfileSchema } from '../practice/profile';
 import { ActorSchema, EmailSchema } from '../tasks/model';
 import { RoleSchema } from './roles';
+import { identifierSchema, temporalId } from '../identifiers';
 
 /** A hire identifier from the practice's HR system: an identifier, never a name. */
-export const HireIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _ (an identifier such as h-1042, not a name)');
+export const HireIdSchema = identifierSchema('a hire identifier', 'h-1042');
 
 /** What the manager sends to start onboarding (API body, CLI file or flags). */
 export const OnboardingRequestSchema = z
@@ -26,7 +25,7 @@ export const OnboardingRequestSchema = z
     jobLengthDays: z.number().int('must be a whole number').min(1).max(36_500).optional(),
     practice: PracticeOverrideSchema.optional(),
     /** The site the hire works at: their BBP training records belong to it (default `practice`). */
-    siteId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a site identifier such as main').optional(),
+    siteId: identifierSchema('a site identifier', 'main').optional(),
   })
   .strict();
 export type OnboardingRequest = z.infer<typeof OnboardingRequestSchema>;
@@ -51,4 +50,4 @@ export type ChangeStartDateInput = z.infer<typeof ChangeStartDateSchema>;
 export const HepBReversalSchema = z.object({ by: ActorSchema, note: z.string().max(2000).optional() }).strict();
 export type HepBReversalInput = z.infer<typeof HepBReversalSchema>;
 
-export const onboardingWorkflowId = (hireId: string): string => `onboarding-${hireId}`;
+export const onboardingWorkflowId = (hireId: string): string => temporalId('onboarding', hireId);

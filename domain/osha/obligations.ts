@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { IsoDateSchema } from '../calendar/iso-date';
 import { isIanaTimeZone } from '../calendar/time-zone';
 import { CLINICAL_ROLES, RoleSchema } from '../onboarding/roles';
+import { identifierSchema } from '../identifiers';
 
 export const OCCUPANCIES = ['business', 'ambulatory_health_care'] as const;
 export const CMS_PROVIDER_TYPES = ['none', 'asc', 'rhc', 'fqhc', 'cmhc', 'orf', 'hospice', 'home_health'] as const;
@@ -15,7 +16,7 @@ const ShiftSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a shift
 
 export const SiteProfileSchema = z
   .object({
-    siteId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a site identifier such as main'),
+    siteId: identifierSchema('a site identifier', 'main'),
     timeZone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as America/New_York'),
     /** NFPA 101 occupancy: ambulatory health care when 4 or more patients at a time are incapable of self-preservation. */
     occupancy: z.enum(OCCUPANCIES, { error: `must be one of ${OCCUPANCIES.join(', ')}` }),
@@ -43,7 +44,7 @@ export const SiteProfileSchema = z
       .array(
         z
           .object({
-            employeeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be an employee identifier'),
+            employeeId: identifierSchema('an employee identifier', 'h-1042'),
             lastBbpTraining: IsoDateSchema,
             /** Where the employee's training reminders go (else to the site's responsible person). */
             email: z.email('must be an email address').optional(),

@@ -5,8 +5,9 @@ import { IsoDateSchema } from '../calendar/iso-date';
 import { PracticeCalendarSchema } from '../practice/calendar-settings';
 import { ActorSchema, EmailSchema } from '../tasks/model';
 import { OBLIGATIONS, SiteProfileSchema } from './obligations';
+import { identifierSchema, temporalId } from '../identifiers';
 
-const IdentifierSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be an identifier (letters, digits, _ and -), not a name');
+const IdentifierSchema = identifierSchema('an identifier', 'h-1042');
 
 export const SiteContactsSchema = z
   .object({
@@ -103,5 +104,5 @@ export type BbpTrainingRecorded = z.infer<typeof BbpTrainingRecordedSchema>;
 export const BBP_CYCLE_DAYS = 365;
 
 export function bbpWorkflowIdOf(employeeId: string): string {
-  return `osha-bbp-${employeeId}`;
+  return temporalId('osha-bbp', employeeId);
 }

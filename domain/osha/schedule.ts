@@ -10,6 +10,7 @@ import { BusinessCalendar } from '../calendar/business-calendar';
 import type { IsoDate } from '../calendar/iso-date';
 import { applicableObligations, type Obligation, type SiteProfile } from './obligations';
 import { planSiteOccurrences, type Occurrence } from './plan';
+import { temporalId } from '../identifiers';
 
 /** Local time of the non-drill notices. */
 export const NOTICE_TIME = '08:00';
@@ -33,11 +34,11 @@ export function scheduledObligations(site: SiteProfile): ScheduledObligation[] {
 
 /** One schedule per obligation and site. */
 export function scheduleIdOf(siteId: string, obligation: ScheduledObligation): string {
-  return `osha-${siteId}-${obligation}`;
+  return temporalId('osha', siteId, obligation);
 }
 
 export function siteWorkflowIdOf(siteId: string): string {
-  return `osha-site-${siteId}`;
+  return temporalId('osha-site', siteId);
 }
 
 /** The business key of an occurrence: the id of its flow and of its record row. */
@@ -47,7 +48,7 @@ export function occurrenceKeyOf(siteId: string, occ: Occurrence): string {
 }
 
 export function occurrenceWorkflowIdOf(occurrenceKey: string): string {
-  return `osha-occurrence-${occurrenceKey.replaceAll(':', '-')}`;
+  return temporalId('osha-occurrence', ...occurrenceKey.split(':'));
 }
 
 export interface Notice {

@@ -7,14 +7,14 @@ import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
 import { PayerSchema } from '../payers/payer';
 import { PracticeCalendarSchema } from '../practice/calendar-settings';
 import { ActorSchema, EmailSchema, type TaskSpec } from '../tasks/model';
+import { identifierSchema, temporalId } from '../identifiers';
 
 /** The practice's identifier for one authorization request, e.g. pa-2027-0042. */
-export const AuthorizationIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _ (an identifier such as pa-2027-0042)');
+export const AuthorizationIdSchema = identifierSchema('an authorization request identifier', 'pa-2027-0042');
 
 /**
- * A patient reference (MRN or practice-system id). It must look like an identifier, not a name:
+ * A patient reference (MRN or practice-system id): PHI. It travels only inside encrypted payloads
+ * and the ledger's detail, never in an id (domain/identifiers.ts). It must look like an identifier, not a name:
  * no spaces and at least one digit, so "Jane Doe" or "JaneDoe" are refused.
  */
 export const PatientRefSchema = z
@@ -34,9 +34,7 @@ export const ServiceSchema = z
   })
   .strict();
 
-const ProviderIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a provider identifier (NPI or practice id), not a name');
+const ProviderIdSchema = identifierSchema('a provider identifier (NPI or practice id)', '1234567893');
 
 /** What starts a prior-authorization flow (API body, CLI file), with the practice calendar and the actor. */
 export const PriorAuthRequestSchema = z
@@ -56,9 +54,9 @@ export const PriorAuthRequestSchema = z
 export type PriorAuthRequest = z.infer<typeof PriorAuthRequestSchema>;
 export type PriorAuthRequestInput = z.input<typeof PriorAuthRequestSchema>;
 
-export const priorAuthWorkflowId = (authorizationId: string): string => `prior-auth-${authorizationId}`;
+export const priorAuthWorkflowId = (authorizationId: string): string => temporalId('prior-auth', authorizationId);
 /** The claim-appeal flow a denied authorization hands over to (first appeal of this authorization). */
-export const appealWorkflowId = (authorizationId: string, n = 1): string => `appeal-${authorizationId}-${n}`;
+export const appealWorkflowId = (authorizationId: string, n = 1): string => temporalId('appeal', authorizationId, String(n));
 
 const OffsetDateTime = (what: string) =>
   z.iso.datetime({ offset: true, error: `must be an ISO 8601 date-time with offset (${what}), e.g. 2027-03-12T17:00:00-05:00` });

@@ -3,12 +3,15 @@
 import { ensureChromium } from './chromium';
 import { formatDuration, isMainModule } from './common';
 import { ensureTemporalCli } from './temporal-cli';
+import { ensureTemporalUi } from './temporal-ui';
 import { ensureTestServer } from './test-server';
 
 export interface EnsuredTools {
   /** undefined: no CLI could be had; the dev server then comes from the SDK's download. */
   temporalCli: string | undefined;
   testServer: string;
+  /** undefined: no UI server could be had (the codec's browser test then fails saying why). */
+  temporalUi: string | undefined;
   /** undefined: none could be had (the web console's browser tests then fail saying why). */
   chromium: string | undefined;
 }
@@ -23,6 +26,9 @@ export async function ensureTools(opts: { log?: (line: string) => void } = {}): 
   log('[tools] Temporal CLI (dev server)…');
   const temporalCli = await ensureTemporalCli({ log: (l) => log(`[tools] ${l}`) });
   log(`[tools]   ${temporalCli ?? 'not available: the Temporal SDK download will be used (needs internet)'}`);
+  log('[tools] Temporal UI server (Web UI with the codec endpoint)…');
+  const temporalUi = await ensureTemporalUi({ log: (l) => log(`[tools] ${l}`) });
+  log(`[tools]   ${temporalUi ?? 'not available'}`);
   log('[tools] Chromium (web console browser tests)…');
   let chromium: string | undefined;
   try {
@@ -32,7 +38,7 @@ export async function ensureTools(opts: { log?: (line: string) => void } = {}): 
     log(`[tools]   not available: ${(err as Error).message}`);
   }
   log(`[tools] done in ${formatDuration(Date.now() - started)}`);
-  return { temporalCli, testServer, chromium };
+  return { temporalCli, testServer, temporalUi, chromium };
 }
 
 if (await isMainModule(import.meta.url)) {

@@ -10,6 +10,7 @@ import { BusinessCalendar } from '../../domain/calendar';
 import { PracticeProfileSchema } from '../../domain/practice/profile';
 import { createServices } from '../../services/open';
 import { eventually, isoDay, temporalHas, useApiStack, TASK_QUEUE, TIME_ZONE } from './stack';
+import { TEST_DATA_CONVERTER } from '../support/encryption';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -307,7 +308,8 @@ describe('credential API', () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const app = createApiApp(
       createServices({
-        client: new Client({ connection }),
+        client: new Client({ connection, dataConverter: TEST_DATA_CONVERTER }),
+        dataConverter: TEST_DATA_CONVERTER,
         prisma: stack.prisma,
         practice: PracticeProfileSchema.parse({ timeZone: TIME_ZONE }),
         taskQueue: TASK_QUEUE,

@@ -9,6 +9,7 @@ import { freePort } from '../../devstack/temporal';
 import { createServices } from '../../services/open';
 import { PracticeProfileSchema } from '../../domain/practice/profile';
 import { eventually, FORGETFUL_NAMESPACE, isoDay, temporalHas, useApiStack, TASK_QUEUE, TIME_ZONE } from './stack';
+import { TEST_DATA_CONVERTER } from '../support/encryption';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -252,7 +253,8 @@ describe('onboarding API', () => {
     // A service whose Temporal holds none of the flows, over the same database: as after retention.
     const forgetful = createApiApp(
       createServices({
-        client: new Client({ connection: stack.connection, namespace: FORGETFUL_NAMESPACE }),
+        client: new Client({ connection: stack.connection, namespace: FORGETFUL_NAMESPACE, dataConverter: TEST_DATA_CONVERTER }),
+        dataConverter: TEST_DATA_CONVERTER,
         prisma: stack.prisma,
         practice: PracticeProfileSchema.parse({ timeZone: TIME_ZONE }),
         taskQueue: TASK_QUEUE,
@@ -316,7 +318,8 @@ describe('onboarding API', () => {
   it('answers 503 when Temporal cannot be reached, and shows what the ledger knows', async () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const deadTemporal = createServices({
-      client: new Client({ connection }),
+      client: new Client({ connection, dataConverter: TEST_DATA_CONVERTER }),
+      dataConverter: TEST_DATA_CONVERTER,
       prisma: stack.prisma,
       practice: PracticeProfileSchema.parse({ timeZone: TIME_ZONE }),
       taskQueue: TASK_QUEUE,

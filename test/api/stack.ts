@@ -28,6 +28,7 @@ import { createServices } from '../../services/open';
 import { createPracticeFlowWorker } from '../../worker/create-worker';
 import { actorNamedBy, registerCliTokens } from '../support/cli';
 import { freshDatabase, type TestDatabase } from '../support/db';
+import { TEST_DATA_CONVERTER } from '../support/encryption';
 import { startDevServerForTests } from '../support/temporal';
 
 export const TASK_QUEUE = 'practiceflow-api-test';
@@ -96,11 +97,12 @@ export async function startApiStack(): Promise<ApiStack> {
     stoppers.push(() => native.close());
     const connection = await Connection.connect({ address: temporal.address });
     stoppers.push(() => connection.close());
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: TEST_DATA_CONVERTER });
     const worker: Worker = await createPracticeFlowWorker({
       connection: native,
       namespace: 'default',
       taskQueue: TASK_QUEUE,
+      dataConverter: TEST_DATA_CONVERTER,
       activities: createActivities({ prisma: db.prisma, transport, from: 'PracticeFlow <practiceflow@clinic.example>', temporal: { client, taskQueue: TASK_QUEUE } }),
       workflowBundlePath: inject('workflowBundlePath'),
       tuning: { shutdownGraceSeconds: 1, maxCachedWorkflows: 50 },
@@ -113,6 +115,7 @@ export async function startApiStack(): Promise<ApiStack> {
 
     const services = createServices({
       client,
+      dataConverter: TEST_DATA_CONVERTER,
       prisma: db.prisma,
       practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: TIME_ZONE })),
       taskQueue: TASK_QUEUE,

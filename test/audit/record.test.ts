@@ -15,6 +15,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { AuditService } from '../../services/audit';
 import { ServiceError } from '../../services/errors';
 import { freshDatabase, type TestDatabase } from '../support/db';
+import { TEST_DATA_CONVERTER } from '../support/encryption';
 
 const ZONE = 'America/New_York';
 const AUDITOR = 'surveyor@accreditor.example';
@@ -58,7 +59,8 @@ beforeAll(async () => {
   prisma = db.prisma;
   connection = Connection.lazy({ address: '127.0.0.1:1' });
   audit = new AuditService({
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter: TEST_DATA_CONVERTER }),
+    dataConverter: TEST_DATA_CONVERTER,
     prisma,
     practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: ZONE })),
     taskQueue: 'unused',
@@ -166,7 +168,7 @@ describe('exports', () => {
   it('catches an edited export, an edited or deleted database entry, and a rewritten chain', async () => {
     const db2 = await freshDatabase();
     const conn = Connection.lazy({ address: '127.0.0.1:1' });
-    const svc = new AuditService({ client: new Client({ connection: conn }), prisma: db2.prisma, practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: ZONE })), taskQueue: 'unused' });
+    const svc = new AuditService({ client: new Client({ connection: conn, dataConverter: TEST_DATA_CONVERTER }), dataConverter: TEST_DATA_CONVERTER, prisma: db2.prisma, practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: ZONE })), taskQueue: 'unused' });
     try {
       await appendAuditEvents(db2.prisma, danaEvents);
       const json = (await svc.exportFlow(WF, { format: 'json' }, AUDITOR)) as ExportDocument;
@@ -205,7 +207,7 @@ describe('exports', () => {
   it('still verifies after a purge redacted exported entries', async () => {
     const db3 = await freshDatabase();
     const conn = Connection.lazy({ address: '127.0.0.1:1' });
-    const svc = new AuditService({ client: new Client({ connection: conn }), prisma: db3.prisma, practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: ZONE })), taskQueue: 'unused' });
+    const svc = new AuditService({ client: new Client({ connection: conn, dataConverter: TEST_DATA_CONVERTER }), dataConverter: TEST_DATA_CONVERTER, prisma: db3.prisma, practice: practiceProfileFromConfig(loadConfig({ PRACTICE_TIME_ZONE: ZONE })), taskQueue: 'unused' });
     try {
       const old = danaEvents.map((e) => ({ ...e, occurredAt: e.occurredAt.replace('2025-', '2012-') }));
       old.push(ev('flow.completed', '2012-12-01T15:00:00.000Z', 'system:practiceflow', 'flow.completed'));

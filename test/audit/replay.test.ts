@@ -12,6 +12,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { historyFromJson, replayHistory } from '../../activities/audit/history';
 import { runPracticeflow } from '../support/cli';
+import { TEST_DATA_CONVERTER } from '../support/encryption';
 import { HISTORIES_DIR } from '../support/histories';
 
 const ALTERED = fileURLToPath(new URL('./fixtures/altered-workflows.ts', import.meta.url));
@@ -46,13 +47,13 @@ describe('a deliberately non-deterministic workflow change', () => {
   });
 
   it.each(files.filter((f) => typeOf(f) !== 'onboardingFlow'))('leaves the other types replaying: %s', async (file) => {
-    const outcome = await replayHistory(await load(file), file, { workflowBundlePath: alteredBundle });
+    const outcome = await replayHistory(await load(file), file, { workflowBundlePath: alteredBundle }, TEST_DATA_CONVERTER);
     expect(outcome).toMatchObject({ ok: true, workflowType: typeOf(file) });
   });
 
   it('is reported by replayHistory (what `audit replay` and the API use) with the error name', async () => {
     const file = files.find((f) => typeOf(f) === 'onboardingFlow')!;
-    const outcome = await replayHistory(await load(file), 'onboarding-h-1', { workflowBundlePath: alteredBundle });
+    const outcome = await replayHistory(await load(file), 'onboarding-h-1', { workflowBundlePath: alteredBundle }, TEST_DATA_CONVERTER);
     expect(outcome).toMatchObject({ ok: false, workflowType: 'onboardingFlow', error: { name: 'DeterminismViolationError' } });
     expect(outcome.events).toBeGreaterThan(5);
   });

@@ -16,6 +16,8 @@ import { createPrismaClient } from '../../db/client';
 import { verifyAuditChain } from '../../activities/audit/ledger';
 import { checklistQuery } from '../../workflows/task-engine/definitions';
 import type { checklistFlow } from '../../workflows/checklist/workflow';
+import { practiceFlowDataConverter } from '../../encryption/data-converter';
+import { keyRingFrom, readDevelopmentKeys } from '../../encryption/key-ring';
 import { runPracticeflow } from '../support/cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'practiceflow-start-'));
@@ -85,11 +87,18 @@ describe('npm start', () => {
     const out = first.output();
     expect(out).toMatch(/Migrations\s+applied \d+_init/);
     expect(out).toMatch(/Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
+    // Temporal's UI decodes through the API's codec endpoint, sending the browser's sign-in.
+    const uiSettings = (await (await fetch(`${summaryValue(out, 'Temporal Web UI')}/api/v1/settings`)).json()) as { Codec: { Endpoint: string; IncludeCredentials: boolean } };
+    expect(uiSettings.Codec).toMatchObject({ Endpoint: `http://127.0.0.1:${ports.API_PORT}/api/codec`, IncludeCredentials: true });
     const databaseUrl = summaryValue(out, 'PostgreSQL (embedded)');
     const temporalAddress = summaryValue(out, 'Temporal (dev server)');
 
+    // Payloads are encrypted with the development key the first start generated (mode 0600).
+    expect(out).toMatch(/Payload encryption\s+AES-256-GCM, development key generated into .*payload-keys/);
+    expect(statSync(join(dataDir, 'payload-keys')).mode & 0o077).toBe(0);
+    const dataConverter = practiceFlowDataConverter(keyRingFrom(readDevelopmentKeys(dataDir)!));
     const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter });
     const handle = await client.workflow.start<typeof checklistFlow>('checklistFlow', {
       taskQueue: 'practiceflow',
       workflowId: 'e2e-badge',
@@ -111,6 +120,11 @@ describe('npm start', () => {
     }
     expect(mails.map((m) => [m.subject, m.to])).toEqual([['Overdue: Issue building badge (was due 2020-01-06)', ['manager@clinic.example']]]);
     expect((await handle.query(checklistQuery)).tasks[0]).toMatchObject({ key: 'badge', overdue: true, status: 'open' });
+    // What Temporal holds is ciphertext: the start's input, read by a client without the key.
+    const raw = await new Client({ connection }).workflow.getHandle('e2e-badge').fetchHistory();
+    const input = raw.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    expect(new TextDecoder().decode(input.metadata!.encoding!)).toBe('binary/encrypted');
+    expect(Buffer.from(input.data!).toString('latin1')).not.toContain('Issue building badge');
     await connection.close();
 
     const apiUrl = summaryValue(out, 'API');
@@ -140,9 +154,10 @@ describe('npm start', () => {
     try {
       expect(second.output()).toMatch(/Migrations\s+up to date/);
       expect(second.output()).toMatch(/Sign-in\s+the first admin's API token is in /);
+      expect(second.output()).toMatch(/Payload encryption\s+AES-256-GCM, development key from .*payload-keys/);
       const again = await Connection.connect({ address: summaryValue(second.output(), 'Temporal (dev server)') });
       try {
-        const view = await new Client({ connection: again }).workflow.getHandle('e2e-badge').query(checklistQuery);
+        const view = await new Client({ connection: again, dataConverter }).workflow.getHandle('e2e-badge').query(checklistQuery);
         expect(view.status).toBe('running');
       } finally {
         await again.close();

@@ -12,6 +12,7 @@ import type { ReceivedMail } from '../../devstack/mailbox';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createPracticeFlowWorker } from '../../worker/create-worker';
 import { freshDatabase } from './db';
+import { TEST_DATA_CONVERTER } from './encryption';
 import { createTimeSkippingEnv } from './temporal';
 
 export const TASK_QUEUE = 'practiceflow-test';
@@ -40,7 +41,7 @@ export async function startEngineHarness(opts: { afterSent?: (email: OutboundEma
   const db = await freshDatabase();
   const sink = await startMailSink({ port: 0 });
   const transport = createSmtpTransport(sink.url);
-  const env = await createTimeSkippingEnv();
+  const env = await createTimeSkippingEnv({ client: { dataConverter: TEST_DATA_CONVERTER } });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   try {
@@ -48,6 +49,7 @@ export async function startEngineHarness(opts: { afterSent?: (email: OutboundEma
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
+      dataConverter: TEST_DATA_CONVERTER,
       activities: createActivities({ prisma: db.prisma, transport, from: MAIL_FROM, afterSent: opts.afterSent, temporal: { client: env.client, taskQueue: TASK_QUEUE } }),
       workflowBundlePath: inject('workflowBundlePath'),
       tuning: { shutdownGraceSeconds: 1 },
