@@ -26,6 +26,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad input: malformed JSON, a body that is not an object, or fields that fail validation (each named in `problems`)',
   404: 'Unknown flow or task',
   409: 'Conflicts with the current state: task already completed, hire already started, flow closed',
+  429: 'Sign-in is locked for a while after repeated failures: try again after Retry-After seconds',
   503: 'Temporal or the database cannot be reached',
 };
 
@@ -58,7 +59,11 @@ function operation(route: RouteSpec): JsonSchema {
   const errorResponses = Object.fromEntries(
     [400, ...route.errors, 503].map((status) => [
       String(status),
-      { description: route.errorDescriptions?.[status as 400 | 401 | 403 | 404 | 409] ?? ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      {
+        description: route.errorDescriptions?.[status as 400 | 401 | 403 | 404 | 409 | 429] ?? ERROR_DESCRIPTIONS[status],
+        ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds until sign-in may be tried again', schema: { type: 'integer', minimum: 1 } } } } : {}),
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
     ]),
   );
   const content: JsonSchema = {};

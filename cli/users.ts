@@ -2,8 +2,11 @@
 //   practiceflow user create --email --role --password-stdin [--token-name cli]
 //       With DATABASE_URL: straight into the database (the admin command that creates the first
 //       user, before anyone can sign in). Without: through the API, as an admin.
-//   practiceflow user list | user disable <id>          (API, admin)
-//   practiceflow token create --name [--email] | token list | token revoke <id>   (API, admin)
+//   practiceflow user list | user disable <id> | user enable <id>   (API, admin)
+//   practiceflow user locks | user unlock (--email <email> | --address <ip>)   sign-in throttling (API, admin)
+//   practiceflow service-account create --name <name> --role <role>           (API, admin)
+//   practiceflow token create --name [--service-account <name>]   for yourself, or (admin) a service account
+//   practiceflow token list | token revoke <id>                                (API, admin)
 //   practiceflow login                                   checks PRACTICEFLOW_TOKEN: who it signs in
 //   practiceflow my-work                                 the token's user's own open tasks, credentials, OSHA occurrences
 // The CLI signs in with an API token only (PRACTICEFLOW_TOKEN); it stores nothing on disk.
@@ -11,7 +14,7 @@ import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfigOrExit } from '../config/env';
 import { createPrismaClient } from '../db/client';
-import type { Me, MyWork, TokenCreated, TokenList, TokenView, UserList, UserView } from '../services/auth-schemas';
+import type { Me, MyWork, SignInLock, SignInLockList, TokenCreated, TokenList, TokenView, UserList, UserView } from '../services/auth-schemas';
 import { UserService } from '../services/users';
 import { apiPath, UsageError } from './api-client';
 import { localTime, table } from './format';
@@ -54,14 +57,14 @@ export function registerUserCommands(program: Command): void {
             // Nobody is signed in: the ledger names the operating-system user who ran the command.
             const operator = `cli:${userInfo().username}@${hostname()}`;
             created = await users.createUser(body, operator);
-            if (o.tokenName !== undefined) token = await users.createToken({ id: created.id, email: created.email, role: created.role, via: 'token' }, { name: o.tokenName }, operator);
+            if (o.tokenName !== undefined) token = await users.createToken({ id: created.id, email: created.email, role: created.role, kind: 'person', via: 'token' }, { name: o.tokenName }, operator);
           } finally {
             await prisma.$disconnect();
           }
         } else {
-          const client = api();
-          created = await client.post<UserView>('/api/users', body);
-          if (o.tokenName !== undefined) token = await client.post<TokenCreated>('/api/tokens', { name: o.tokenName, email: created.email });
+          // A token acts as the person it belongs to: they create their own (the console's My work, or `token create`).
+          if (o.tokenName !== undefined) throw new UsageError('--token-name: only with DATABASE_URL (the first admin); through the API each person creates their own token, signed in as themselves');
+          created = await api().post<UserView>('/api/users', body);
         }
         if (o.json) return print({ user: created, ...(token ? { token } : {}) }, true, () => '');
         console.log(`created ${created.role} ${created.email} (id ${created.id})`);
@@ -75,7 +78,7 @@ export function registerUserCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const list = await api().get<UserList>('/api/users');
-      print(list, o.json, () => table(['EMAIL', 'ROLE', 'CREATED', 'DISABLED', 'ID'], list.users.map((u) => [u.email, u.role, u.createdAt.slice(0, 10), u.disabledAt?.slice(0, 10) ?? '', u.id])));
+      print(list, o.json, () => table(['EMAIL', 'ROLE', 'KIND', 'CREATED', 'DISABLED', 'ID'], list.users.map((u) => [u.email, u.role, u.kind, u.createdAt.slice(0, 10), u.disabledAt?.slice(0, 10) ?? '', u.id])));
     });
 
   user
@@ -88,16 +91,72 @@ export function registerUserCommands(program: Command): void {
       print(u, o.json, () => `disabled ${u.email} at ${u.disabledAt}`);
     });
 
+  user
+    .command('enable')
+    .description('enable a disabled user or service account again: sign-in works again; old sessions and API tokens stay ended (admin)')
+    .argument('<id>', 'user id from `practiceflow user list`')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const u = await api().post<UserView>(apiPath('users', id, 'enable'), {});
+      print(u, o.json, () => `enabled ${u.email}`);
+    });
+
+  user
+    .command('locks')
+    .description('failed sign-ins still counted, per email and per client address, and the locks in force (admin)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const list = await api().get<SignInLockList>('/api/sign-in-locks');
+      print(list, o.json, () =>
+        list.locks.length === 0
+          ? 'No failed sign-ins are counted.'
+          : table(['SCOPE', 'EMAIL OR ADDRESS', 'FAILURES', 'LAST FAILURE', 'LOCKED UNTIL'], list.locks.map((l) => [l.scope, l.key, String(l.failures), l.lastFailureAt, l.lockedUntil ?? ''])),
+      );
+    });
+
+  user
+    .command('unlock')
+    .description('lift a sign-in lock and clear its count, recorded in the audit ledger (admin)')
+    .option('--email <email>', 'the account (the email typed at sign-in)')
+    .option('--address <ip>', 'the client address')
+    .option('--json', 'print JSON')
+    .action(async (o: { email?: string; address?: string; json?: boolean }) =>
+      withFlagNames(async () => {
+        if ((o.email === undefined) === (o.address === undefined)) throw new UsageError('give either --email or --address');
+        const body = o.email !== undefined ? { scope: 'account', key: o.email } : { scope: 'address', key: o.address };
+        const lifted = await api().post<SignInLock>('/api/sign-in-locks/lift', body);
+        print(lifted, o.json, () => `sign-in lock on ${lifted.scope} ${lifted.key} lifted`);
+      }, { key: o.email !== undefined ? '--email' : '--address', scope: '--email' }),
+    );
+
+  program
+    .command('service-account')
+    .description('service accounts: an integration\'s own identity (recorded as service:<name>), with its own role and tokens (admin)')
+    .command('create')
+    .description('create a service account; then issue its token with `token create --service-account <name>`')
+    .requiredOption('--name <name>', 'lower-case letters, digits and -, e.g. hr-system')
+    .requiredOption('--role <role>', 'manager, staff or auditor (never admin)')
+    .option('--json', 'print JSON')
+    .action(async (o: { name: string; role: string; json?: boolean }) =>
+      withFlagNames(async () => {
+        const account = await api().post<UserView>('/api/service-accounts', { name: o.name, role: o.role });
+        print(account, o.json, () => `created service account ${account.email} (${account.role}, id ${account.id})`);
+      }, { name: '--name', role: '--role' }),
+    );
+
   const token = program.command('token').description('API tokens for integrations and the CLI (admin)');
 
   token
     .command('create')
-    .description('create an API token (shown once); everything done with it is recorded as its user')
+    .description('create an API token (shown once) for yourself, or (admin) for a service account; everything done with it is recorded as its owner')
     .requiredOption('--name <name>', 'what it is for, e.g. "CLI on the front-desk PC"')
-    .option('--email <email>', "whose token (default: yours)")
+    .option('--service-account <name>', 'issue it for this service account (admin) instead of yourself')
     .option('--json', 'print JSON')
-    .action(async (o: { name: string; email?: string; json?: boolean }) =>
-      withFlagNames(async () => printToken(await api().post<TokenCreated>('/api/tokens', { name: o.name, ...(o.email ? { email: o.email } : {}) }), o.json), { name: '--name', email: '--email' }),
+    .action(async (o: { name: string; serviceAccount?: string; json?: boolean }) =>
+      withFlagNames(
+        async () => printToken(await api().post<TokenCreated>('/api/tokens', { name: o.name, ...(o.serviceAccount ? { serviceAccount: o.serviceAccount } : {}) }), o.json),
+        { name: '--name', serviceAccount: '--service-account' },
+      ),
     );
 
   token

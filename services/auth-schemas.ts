@@ -23,23 +23,72 @@ export const PasswordSchema = z
 export const CreateUserBodySchema = z.object({ email: UserEmailSchema, role: RoleSchema, password: PasswordSchema }).strict();
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
-export const SignInBodySchema = z.object({ email: z.string().trim().toLowerCase().min(1), password: z.string().min(1) }).strict();
+export const SignInBodySchema = z.object({ email: z.string().trim().toLowerCase().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
+
+/**
+ * A service account: an integration's own identity (never a person's), with its own role and API
+ * tokens an admin issues for it, and no password. Everything it does is recorded as
+ * `service:<name>` (SERVICE_PREFIX), which no person's email can be.
+ */
+export const SERVICE_PREFIX = 'service:';
+export const ServiceAccountNameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be 2 to 63 lower-case letters, digits and -, starting with a letter (e.g. hr-system)');
+/** Roles a service account may have: never admin (an integration does not manage access). */
+export const SERVICE_ROLES = ['manager', 'staff', 'auditor'] as const;
+export const CreateServiceAccountBodySchema = z
+  .object({
+    name: ServiceAccountNameSchema,
+    role: z.enum(SERVICE_ROLES, { error: `must be one of ${SERVICE_ROLES.join(', ')} (a service account is never an admin)` }),
+  })
+  .strict();
 
 export const CreateTokenBodySchema = z
   .object({
     /** What the token is for, e.g. "CLI on the front-desk PC" or "HR system". */
     name: z.string().trim().min(1).max(100),
-    /** Whose token (admin only; default: the signed-in user). Everything done with it is recorded as that user. */
+    /** Your own email, if you name it: a person creates tokens only for themselves. */
     email: UserEmailSchema.optional(),
+    /** A service account's name (admin only): the token acts as that service account. */
+    serviceAccount: ServiceAccountNameSchema.optional(),
+  })
+  .strict()
+  .refine((b) => b.email === undefined || b.serviceAccount === undefined, { path: ['serviceAccount'], message: 'give either email (yourself) or serviceAccount, not both' });
+
+/** Sign-in throttling (services/sign-in-throttle.ts): per account (the email typed) or client address. */
+export const THROTTLE_SCOPES = ['account', 'address'] as const;
+export type ThrottleScope = (typeof THROTTLE_SCOPES)[number];
+export const LiftSignInLockBodySchema = z
+  .object({
+    scope: z.enum(THROTTLE_SCOPES, { error: `must be one of ${THROTTLE_SCOPES.join(', ')}` }),
+    /** The email (account; any case) or IP address (address). */
+    key: z.string().trim().min(1).max(320),
   })
   .strict();
+export const SignInLockSchema = z.object({
+  scope: z.enum(THROTTLE_SCOPES),
+  key: z.string(),
+  /** Consecutive failures counted. */
+  failures: z.number(),
+  lastFailureAt: z.string(),
+  /** Until when sign-in is refused (429); null when not locked now. */
+  lockedUntil: z.string().nullable(),
+  retryAfterSeconds: z.number().nullable(),
+});
+export type SignInLock = z.infer<typeof SignInLockSchema>;
+export const SignInLockListSchema = z.object({ locks: z.array(SignInLockSchema) });
+export type SignInLockList = z.infer<typeof SignInLockListSchema>;
 
 export const UserIdSchema = z.string().trim().min(1).max(100);
 
 export const UserViewSchema = z.object({
   id: z.string(),
+  /** A person's email, or `service:<name>` for a service account: the identity in the ledger. */
   email: z.string(),
   role: RoleSchema,
+  kind: z.enum(['person', 'service']),
   createdAt: z.string(),
   disabledAt: z.string().nullable(),
 });

@@ -8,9 +8,10 @@ import { describeProblems, ErrorTypes, zodProblems, type FieldProblem } from '..
 
 /**
  * Unauthorized: nobody is signed in (or the session, token or password is not valid);
- * Forbidden: the signed-in user's role may not do this, or the request names someone else as actor.
+ * Forbidden: the signed-in user's role may not do this, or the request names someone else as actor;
+ * TooManyRequests: sign-in is locked for a while after repeated failures (TooManyRequestsError).
  */
-export type ServiceErrorType = 'ValidationError' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'Conflict' | 'Unavailable';
+export type ServiceErrorType = 'ValidationError' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'Conflict' | 'TooManyRequests' | 'Unavailable';
 
 export class ServiceError extends Error {
   readonly problems: FieldProblem[];
@@ -42,6 +43,16 @@ export const conflict = (message: string): ServiceError => new ServiceError('Con
 export const unavailable = (message: string): ServiceError => new ServiceError('Unavailable', message);
 export const unauthorized = (message: string): ServiceError => new ServiceError('Unauthorized', message);
 export const forbidden = (message: string, problems: FieldProblem[] = []): ServiceError => new ServiceError('Forbidden', message, problems);
+
+/** Sign-in is locked after repeated failures: the API answers 429 with Retry-After (seconds). */
+export class TooManyRequestsError extends ServiceError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('TooManyRequests', message);
+  }
+}
 
 /** Workflow messages follow "field: reason"; that prefix becomes a problem a form can point at. */
 function problemsFromMessage(message: string): FieldProblem[] {

@@ -154,7 +154,7 @@ export type Health = z.infer<typeof HealthSchema>;
 
 export const ErrorBodySchema = z.object({
   error: z.object({
-    type: z.enum(['ValidationError', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'Unavailable', 'Internal']),
+    type: z.enum(['ValidationError', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'TooManyRequests', 'Unavailable', 'Internal']),
     message: z.string(),
     problems: z.array(z.object({ path: z.string(), message: z.string() })),
   }),

@@ -6,17 +6,26 @@
 // random bits of which only the SHA-256 is stored, so a copy of the database signs nobody in.
 // 45 CFR 164.312(a)(2)(iii) (automatic logoff): a session unused for longer than the idle
 // timeout is ended here, on the server, whatever the browser still holds (sessionUser below).
-// 45 CFR 164.308(a)(4)(ii)(C) (access establishment and modification): creating and disabling a
-// user and issuing and revoking an API token are appended to the audit ledger, by whom, in the same
-// transaction as the change, so the record of who could sign in when is as tamper-evident as the rest.
+// 45 CFR 164.308(a)(4)(ii)(C) (access establishment and modification): creating, disabling and
+// enabling a user or service account and issuing and revoking an API token are appended to the
+// audit ledger, by whom, in the same transaction as the change, so the record of who could sign in
+// when is as tamper-evident as the rest.
+// 45 CFR 164.312(a)(1) (access control) guardrails: nobody disables their own account or the last
+// active admin (someone must be left who can manage access); a token acts only as the person who
+// created it, or as a service account (an integration's own identity, `service:<name>`), so
+// nothing is ever recorded under a person who did not do it.
+// 45 CFR 164.308(a)(5)(ii)(C) (log-in monitoring): failed sign-ins are throttled
+// (./sign-in-throttle.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { appendInTransaction, type LedgerTx } from '../activities/audit/ledger';
 import { ACCESS_ACTIONS, ACCESS_RULE } from '../activities/audit/retention';
 import type { PrismaClient } from '../generated/prisma/client';
 import {
+  CreateServiceAccountBodySchema,
   CreateTokenBodySchema,
   CreateUserBodySchema,
+  SERVICE_PREFIX,
   SignInBodySchema,
   UserIdSchema,
   type CalendarFeed,
@@ -27,13 +36,16 @@ import {
   type UserList,
   type UserView,
 } from './auth-schemas';
-import { conflict, notFound, parseInput, toServiceError, unauthorized } from './errors';
+import { conflict, forbidden, notFound, parseInput, toServiceError, unauthorized } from './errors';
+import { DEFAULT_THROTTLE, SignInThrottle, type ThrottleKey, type ThrottleSettings } from './sign-in-throttle';
 
 /** Who is signed in, as the API sees it. */
 export interface AuthUser {
   id: string;
   email: string;
   role: Role;
+  /** A person, or a service account (an integration; `email` is then `service:<name>`). */
+  kind: 'person' | 'service';
   via: 'session' | 'token';
 }
 
@@ -41,9 +53,13 @@ export interface UserServiceOptions {
   prisma: PrismaClient;
   /** bcrypt cost. Default 12 (about a quarter of a second per sign-in on one core). */
   bcryptRounds?: number;
+  /** Sign-in throttling (./sign-in-throttle.ts); default 5 failures, 1 to 15 minutes. */
+  signInThrottle?: Partial<ThrottleSettings>;
+  /** The clock of sign-in throttling (tests move it instead of waiting). */
+  now?: () => Date;
 }
 
-type UserRow = { id: string; email: string; role: Role; createdAt: Date; disabledAt: Date | null };
+type UserRow = { id: string; email: string; role: Role; kind: 'person' | 'service'; createdAt: Date; disabledAt: Date | null };
 type TokenRow = { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; user: { email: string } };
 
 const sha256 = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -64,7 +80,11 @@ async function recordAccess(tx: LedgerTx, action: string, key: string, actor: st
   await appendInTransaction(tx, [{ businessKey: `${action}:${key}`, occurredAt: new Date().toISOString(), actor, action, rule: ACCESS_RULE, detail }]);
 }
 
-const userView = (u: UserRow): UserView => ({ id: u.id, email: u.email, role: u.role, createdAt: u.createdAt.toISOString(), disabledAt: u.disabledAt?.toISOString() ?? null });
+const userView = (u: UserRow): UserView => ({ id: u.id, email: u.email, role: u.role, kind: u.kind, createdAt: u.createdAt.toISOString(), disabledAt: u.disabledAt?.toISOString() ?? null });
+const authUser = (u: UserRow, via: AuthUser['via']): AuthUser => ({ id: u.id, email: u.email, role: u.role, kind: u.kind, via });
+
+/** Serializes changes that could leave no active admin (two admins disabling each other at once). */
+const ADMIN_CHANGE_LOCK_KEY = 7_406_113_202;
 const tokenView = (t: TokenRow): TokenView => ({
   id: t.id,
   name: t.name,
@@ -81,10 +101,12 @@ export class UserService {
   private readonly rounds: number;
   /** Compared against when the email is unknown, so a wrong email takes as long as a wrong password. */
   private dummyHash: Promise<string> | undefined;
+  readonly throttle: SignInThrottle;
 
   constructor(options: UserServiceOptions) {
     this.prisma = options.prisma;
     this.rounds = options.bcryptRounds ?? 12;
+    this.throttle = new SignInThrottle(options.prisma, { ...DEFAULT_THROTTLE, ...options.signInThrottle }, options.now ?? (() => new Date()));
   }
 
   async hashPassword(password: string): Promise<string> {
@@ -121,35 +143,82 @@ export class UserService {
   }
 
   /**
-   * Disables a user: they can no longer sign in, their sessions end and their tokens stop working.
-   * The row stays: the audit ledger names them.
+   * Creates a service account: an integration's own identity (`service:<name>`), with a role that
+   * is never admin and no password (it cannot sign in with the form); an admin issues its tokens.
    */
-  async disableUser(id: string, actor: string): Promise<UserView> {
-    const userId = parseInput(UserIdSchema, id, 'id');
-    return this.db('disable the user', async () => {
-      const existing = await this.prisma.user.findUnique({ where: { id: userId } });
-      if (!existing) throw notFound(`id: no user "${userId}"`);
-      if (existing.disabledAt) return userView(existing);
-      const now = new Date();
-      return this.prisma.$transaction(async (tx) => {
-        const user = await tx.user.update({ where: { id: userId }, data: { disabledAt: now } });
-        const ended = await tx.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: now, endReason: 'disabled' } });
-        await recordAccess(tx, ACCESS_ACTIONS.userDisabled, user.id, actor, { userId: user.id, email: user.email, role: user.role, sessionsEnded: ended.count });
-        return userView(user);
-      });
+  async createServiceAccount(body: unknown, actor: string): Promise<UserView> {
+    const input = parseInput(CreateServiceAccountBodySchema, body);
+    return this.db('create the service account', async () => {
+      try {
+        return await this.prisma.$transaction(async (tx) => {
+          const account = await tx.user.create({ data: { email: `${SERVICE_PREFIX}${input.name}`, role: input.role, kind: 'service', passwordHash: null } });
+          await recordAccess(tx, ACCESS_ACTIONS.serviceAccountCreated, account.id, actor, { userId: account.id, email: account.email, role: account.role, kind: 'service' });
+          return userView(account);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(`name: a service account ${input.name} already exists`);
+        throw err;
+      }
     });
   }
 
-  /** `actor`: who issues it (default: the owner, as when an admin issues their own). */
+  /**
+   * Disables a user or service account: no more sign-in, their sessions end and their API tokens
+   * are revoked (enabling again does not bring them back). The row stays: the audit ledger names
+   * them. Refused (409) for your own account and for the last active admin.
+   */
+  async disableUser(id: string, actor: string): Promise<UserView> {
+    return this.changeUser(id, 'disable the user', async (tx, existing, now) => {
+      if (existing.disabledAt) return userView(existing);
+      if (existing.email === actor) throw conflict(`id: you cannot disable your own account (${actor}); another admin can`);
+      if (existing.role === 'admin' && (await tx.user.count({ where: { role: 'admin', disabledAt: null } })) <= 1) {
+        throw conflict(`id: ${existing.email} is the last active admin; make someone else admin first, or nobody could manage access`);
+      }
+      const user = await tx.user.update({ where: { id: existing.id }, data: { disabledAt: now } });
+      const ended = await tx.userSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: now, endReason: 'disabled' } });
+      const revoked = await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } });
+      await recordAccess(tx, ACCESS_ACTIONS.userDisabled, `${user.id}:${now.toISOString()}`, actor, {
+        userId: user.id,
+        email: user.email,
+        role: user.role,
+        sessionsEnded: ended.count,
+        tokensRevoked: revoked.count,
+      });
+      return userView(user);
+    });
+  }
+
+  /** Enables a disabled user or service account again: sign-in works; old sessions and tokens stay ended. */
+  async enableUser(id: string, actor: string): Promise<UserView> {
+    return this.changeUser(id, 'enable the user', async (tx, existing, now) => {
+      if (!existing.disabledAt) return userView(existing);
+      const user = await tx.user.update({ where: { id: existing.id }, data: { disabledAt: null } });
+      await recordAccess(tx, ACCESS_ACTIONS.userEnabled, `${user.id}:${now.toISOString()}`, actor, { userId: user.id, email: user.email, role: user.role, disabledAt: existing.disabledAt.toISOString() });
+      return userView(user);
+    });
+  }
+
+  /**
+   * Creates an API token (shown once): for the person asking (a token never acts as another
+   * person), or, by an admin, for a service account. `actor`: who issues it (default: the owner).
+   */
   async createToken(owner: AuthUser, body: unknown, actor: string = owner.email): Promise<TokenCreated> {
     const input = parseInput(CreateTokenBodySchema, body);
+    if (input.email !== undefined && input.email !== owner.email) {
+      throw forbidden(
+        `email: a token acts as the person it is issued to, so you create tokens only for yourself (${owner.email}), not for ${input.email}; for an integration, create a service account and issue its token (serviceAccount)`,
+        [{ path: 'email', message: `must be you (${owner.email}): a token never acts as another person` }],
+      );
+    }
+    if (owner.kind === 'service') throw forbidden(`a service account's tokens are issued by an admin (signed in as ${owner.email})`);
     return this.db('create the token', async () => {
       let userId = owner.id;
-      if (input.email !== undefined && input.email !== owner.email) {
-        const user = await this.prisma.user.findUnique({ where: { email: input.email } });
-        if (!user) throw notFound(`email: no user ${input.email}`);
-        if (user.disabledAt) throw conflict(`email: ${input.email} is disabled`);
-        userId = user.id;
+      if (input.serviceAccount !== undefined) {
+        if (owner.role !== 'admin') throw forbidden(`serviceAccount: only an admin issues tokens for a service account (signed in as ${owner.email}, role ${owner.role})`, [{ path: 'serviceAccount', message: 'only an admin may' }]);
+        const account = await this.prisma.user.findUnique({ where: { email: `${SERVICE_PREFIX}${input.serviceAccount}` } });
+        if (!account || account.kind !== 'service') throw notFound(`serviceAccount: no service account ${input.serviceAccount}`);
+        if (account.disabledAt) throw conflict(`serviceAccount: ${input.serviceAccount} is disabled`);
+        userId = account.id;
       }
       const { token, tokenHash } = newApiToken();
       return this.prisma.$transaction(async (tx) => {
@@ -187,20 +256,34 @@ export class UserService {
       const row = await this.prisma.apiToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
       if (!row || row.revokedAt || row.user.disabledAt) return undefined;
       await this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-      return { id: row.user.id, email: row.user.email, role: row.user.role, via: 'token' };
+      return authUser(row.user, 'token');
     });
   }
 
-  /** Checks email and password and opens a session; the answer never says which of the two was wrong. */
-  async signIn(body: unknown): Promise<{ user: AuthUser; sessionToken: string }> {
+  /**
+   * Checks email and password and opens a session; the answer never says which of the two was
+   * wrong. Throttled per email and per client address `from` (./sign-in-throttle.ts): while locked,
+   * 429 before the password is looked at (equally fast for every email); otherwise exactly one
+   * bcrypt comparison whatever the case (unknown email, service account, disabled user, wrong
+   * password), so the time taken does not tell whether an account exists (NIST SP 800-63B 5.2.2).
+   */
+  async signIn(body: unknown, from: { address?: string } = {}): Promise<{ user: AuthUser; sessionToken: string }> {
     const input = parseInput(SignInBodySchema, body);
+    const address = from.address && from.address !== 'unknown' ? from.address : undefined;
+    const keys: ThrottleKey[] = [{ scope: 'account', key: input.email }, ...(address ? [{ scope: 'address' as const, key: address }] : [])];
     return this.db('sign in', async () => {
+      await this.throttle.assertNotLocked(keys);
+      const dummy = await this.dummy(); // before the lookup: the first sign-in costs the same either way
       const user = await this.prisma.user.findUnique({ where: { email: input.email } });
-      const ok = await bcrypt.compare(input.password, user?.passwordHash ?? (await this.dummy()));
-      if (!user || !ok || user.disabledAt) throw unauthorized('email or password is not correct (or the user is disabled)');
+      const ok = await bcrypt.compare(input.password, user?.passwordHash ?? dummy);
+      if (!user || !user.passwordHash || !ok || user.disabledAt) {
+        await this.throttle.recordFailure(keys, address ?? 'unknown');
+        throw unauthorized('email or password is not correct (or the user is disabled)');
+      }
+      await this.throttle.recordSuccess(input.email);
       const sessionToken = newSecret(SESSION_PREFIX);
       await this.prisma.userSession.create({ data: { userId: user.id, tokenHash: sha256(sessionToken), lastSeenAt: new Date() } });
-      return { user: { id: user.id, email: user.email, role: user.role, via: 'session' }, sessionToken };
+      return { user: authUser(user, 'session'), sessionToken };
     });
   }
 
@@ -217,7 +300,7 @@ export class UserService {
         return 'idle';
       }
       await this.prisma.userSession.update({ where: { id: row.id }, data: { lastSeenAt: now } });
-      return { id: row.user.id, email: row.user.email, role: row.user.role, via: 'session' };
+      return authUser(row.user, 'session');
     });
   }
 
@@ -268,6 +351,19 @@ export class UserService {
 
   private dummy(): Promise<string> {
     return (this.dummyHash ??= bcrypt.hash(randomBytes(16).toString('hex'), this.rounds));
+  }
+
+  /** A change to one user, in a transaction that no other admin change runs beside (the last-admin rule). */
+  private async changeUser(id: string, operation: string, change: (tx: LedgerTx, existing: UserRow, now: Date) => Promise<UserView>): Promise<UserView> {
+    const userId = parseInput(UserIdSchema, id, 'id');
+    return this.db(operation, () =>
+      this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_CHANGE_LOCK_KEY}::bigint)`;
+        const existing = await tx.user.findUnique({ where: { id: userId } });
+        if (!existing) throw notFound(`id: no user "${userId}"`);
+        return change(tx, existing, new Date());
+      }),
+    );
   }
 
   /** Database failures become ServiceErrors (503 when the database cannot be reached). */

@@ -49,8 +49,22 @@ export const DOCUMENTATION_FLOW_TYPES = [
 export const SEPARATION_ACTION = 'workforce.separated';
 
 /** Access granted and withdrawn (services/users.ts writes them), under 45 CFR 164.308(a)(4)(ii)(C). */
-export const ACCESS_ACTIONS = { userCreated: 'access.user_created', userDisabled: 'access.user_disabled', tokenCreated: 'access.token_created', tokenRevoked: 'access.token_revoked' } as const;
+export const ACCESS_ACTIONS = {
+  userCreated: 'access.user_created',
+  userDisabled: 'access.user_disabled',
+  userEnabled: 'access.user_enabled',
+  serviceAccountCreated: 'access.service_account_created',
+  tokenCreated: 'access.token_created',
+  tokenRevoked: 'access.token_revoked',
+} as const;
 export const ACCESS_RULE = '45 CFR 164.308(a)(4)(ii)(C)';
+
+/**
+ * Log-in monitoring (services/sign-in-throttle.ts writes them): sign-in locked after repeated
+ * failures, and an admin lifting a lock. 45 CFR 164.308(a)(5)(ii)(C); NIST SP 800-63B 5.2.2.
+ */
+export const SIGN_IN_ACTIONS = { locked: 'access.sign_in_locked', unlocked: 'access.sign_in_unlocked' } as const;
+export const SIGN_IN_RULE = '45 CFR 164.308(a)(5)(ii)(C)';
 
 export const RETENTION_RULES: readonly RetentionRule[] = [
   {
@@ -96,10 +110,19 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
     match: { actions: ['audit.accessed', 'audit.history_archived'] },
   },
   {
+    // Not a grant: a record of an event, kept the six years of HIPAA documentation from when it
+    // happened (a lock attempt for any typed email would otherwise be kept for ever).
+    recordClass: 'hipaa_documentation',
+    description: 'Log-in monitoring: sign-in locked after repeated failures, and locks lifted by an admin',
+    citation: `${SIGN_IN_RULE}; 45 CFR 164.316(b)(2)(i)`,
+    basis: { kind: 'after_last_effective', years: 6 },
+    match: { actions: Object.values(SIGN_IN_ACTIONS) },
+  },
+  {
     // A grant is in effect for as long as the user or token is (164.316(b)(2)(i) counts six years
     // from then), which can be decades: kept permanently rather than purged while still in effect.
     recordClass: 'audit_control',
-    description: 'Access granted and withdrawn: users created and disabled, API tokens issued and revoked',
+    description: 'Access granted and withdrawn: users and service accounts created, disabled and enabled, API tokens issued and revoked',
     citation: `${ACCESS_RULE}; 45 CFR 164.316(b)(2)(i)`,
     basis: { kind: 'permanent' },
     match: { actions: Object.values(ACCESS_ACTIONS) },

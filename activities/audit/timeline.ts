@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 
 import type { LedgerEntry } from './ledger';
-import { ACCESS_ACTIONS } from './retention';
+import { ACCESS_ACTIONS, SIGN_IN_ACTIONS } from './retention';
 
 /** A ledger row as the database returns it: the chained entry and, once purged, who redacted it. */
 export type AuditRow = LedgerEntry & { purgedBy: bigint | null };
@@ -16,7 +16,7 @@ export interface TimelineLine {
   /** `YYYY-MM-DD HH:mm` in the practice's time zone. */
   local: string;
   actor: string;
-  /** False for PracticeFlow itself (`system:...`) and for redacted entries. */
+  /** False for PracticeFlow itself (`system:...`), a service account (`service:...`) and redacted entries. */
   actorIsPerson: boolean;
   action: string;
   flowId: string | null;
@@ -37,7 +37,11 @@ const asDetail = (v: unknown): Detail => (v && typeof v === 'object' && !Array.i
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
-export const isPerson = (actor: string): boolean => !actor.startsWith('system:') && actor !== 'redacted';
+/** A person acted: not PracticeFlow itself (`system:`), not a service account (`service:`, an integration). */
+export const isPerson = (actor: string): boolean => !actor.startsWith('system:') && !actor.startsWith('service:') && actor !== 'redacted';
+
+/** "user x@clinic.example" or "service account service:hr-system". */
+const accountOf = (d: Detail): string => `${str(d.email)?.startsWith('service:') ? 'service account' : 'user'} ${str(d.email) ?? '?'}`;
 
 export function localTime(at: Date | string, zone: string): string {
   const dt = (typeof at === 'string' ? DateTime.fromISO(at, { zone: 'utc' }) : DateTime.fromJSDate(at)).setZone(zone);
@@ -87,7 +91,7 @@ export function describeEntry(row: AuditRow, titles: TaskTitles, zone: string): 
     case 'flow.started':
       return `flow started by ${row.actor}: ${str(d.title) ?? row.workflowId ?? ''}${str(d.startDate) ? ` (start date ${str(d.startDate)})` : ''}`;
     case 'task.created':
-      return `required: ${task ?? row.taskKey ?? 'a task'} of ${str(d.assignee) ?? '(unassigned)'}${dueAndRule(due, row.rule)}${isPerson(row.actor) ? `; set by ${row.actor}` : ''}`;
+      return `required: ${task ?? row.taskKey ?? 'a task'} of ${str(d.assignee) ?? '(unassigned)'}${dueAndRule(due, row.rule)}${isPerson(row.actor) || row.actor.startsWith('service:') ? `; set by ${row.actor}` : ''}`;
     case 'task.completed': {
       const by = str(d.by) ?? row.actor;
       const parts = [`${task ?? row.taskKey ?? 'task'} completed by ${by}`];
@@ -121,7 +125,15 @@ export function describeEntry(row: AuditRow, titles: TaskTitles, zone: string): 
     case ACCESS_ACTIONS.userCreated:
       return `user ${str(d.email) ?? '?'} created as ${str(d.role) ?? '?'} by ${row.actor}`;
     case ACCESS_ACTIONS.userDisabled:
-      return `user ${str(d.email) ?? '?'} (${str(d.role) ?? '?'}) disabled by ${row.actor}; ${String(d.sessionsEnded ?? 0)} session(s) ended`;
+      return `${accountOf(d)} (${str(d.role) ?? '?'}) disabled by ${row.actor}; ${String(d.sessionsEnded ?? 0)} session(s) ended${typeof d.tokensRevoked === 'number' && d.tokensRevoked > 0 ? `, ${d.tokensRevoked} API token(s) revoked` : ''}`;
+    case ACCESS_ACTIONS.userEnabled:
+      return `${accountOf(d)} (${str(d.role) ?? '?'}) enabled again by ${row.actor}`;
+    case ACCESS_ACTIONS.serviceAccountCreated:
+      return `service account ${str(d.email) ?? '?'} created as ${str(d.role) ?? '?'} by ${row.actor}`;
+    case SIGN_IN_ACTIONS.locked:
+      return `sign-in locked ${d.scope === 'address' ? 'from address' : 'for'} ${str(d.key) ?? '?'} until ${str(d.lockedUntil) ? localTime(str(d.lockedUntil)!, zone) : '?'} after ${String(d.failures ?? '?')} failed attempts (last from ${str(d.attemptFrom) ?? 'unknown'})`;
+    case SIGN_IN_ACTIONS.unlocked:
+      return `sign-in lock ${d.scope === 'address' ? 'on address' : 'on'} ${str(d.key) ?? '?'} lifted by ${row.actor} (${String(d.failures ?? '?')} failed attempts cleared)`;
     case ACCESS_ACTIONS.tokenCreated:
       return `API token "${str(d.name) ?? '?'}" for ${str(d.email) ?? '?'} issued by ${row.actor}`;
     case ACCESS_ACTIONS.tokenRevoked:

@@ -64,6 +64,6 @@ export async function get(/** @type {string} */ path) {
 
 /** The API's error as the page shows it: an alert naming the status. */
 export function errorBox(/** @type {ApiError} */ error, /** @type {number} */ status) {
-  const title = status === 401 ? 'Not signed in' : status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 409 ? 'Not possible now' : status === 400 ? 'Please correct the form' : 'Something went wrong';
+  const title = status === 401 ? 'Not signed in' : status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 409 ? 'Not possible now' : status === 429 ? 'Too many failed attempts' : status === 400 ? 'Please correct the form' : 'Something went wrong';
   return h('div', { class: 'alert', role: 'alert' }, h('strong', null, `${title} (${status || 'offline'}): `), error.message);
 }

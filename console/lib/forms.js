@@ -144,3 +144,16 @@ export const formStatus = () => h('div', { class: 'form-status', 'aria-live': 'a
  * @param {string} id @param {string} label @param {string} value
  */
 export const shownOnce = (id, label, value) => h('p', null, h('label', { for: id }, label), h('br'), h('input', { id, type: 'text', readonly: true, value, class: 'wide' }));
+
+/** A new API token beside the form that asked for it, once: PracticeFlow keeps only its hash. */
+export function showToken(/** @type {{ name: string, email: string, token: string }} */ t, /** @type {HTMLFormElement} */ form) {
+  form.querySelector('.token-issued')?.remove();
+  form.append(
+    h(
+      'div',
+      { class: 'notice token-issued', role: 'status' },
+      h('p', null, `Token "${t.name}" for ${t.email}. Copy it now: it is not shown again.`),
+      shownOnce('issued-token', 'The new token', t.token),
+    ),
+  );
+}

@@ -3,8 +3,9 @@
 // Today shows the tasks part as "Assigned to me".
 import { api, errorBox, get } from '../lib/api.js';
 import { append, badge, flowLink, h, table, when } from '../lib/dom.js';
-import { shownOnce } from '../lib/forms.js';
+import { field, shownOnce, showToken } from '../lib/forms.js';
 import { lazySection, page } from '../lib/page.js';
+import { actionForm } from './flow-form.js';
 
 /** The signed-in person's open work: one request, shared by the sections that show it. */
 export const myWork = () => get('/api/me/tasks');
@@ -57,7 +58,26 @@ export function myWorkPage() {
       };
     }),
     lazySection('Your calendar', async () => calendarFeedSection(await get('/api/me/calendar-feed'))),
+    h('h2', null, 'Command line'),
+    myTokenForm(),
   );
+}
+
+/**
+ * An API token of the signed-in person's own, for `npx practiceflow` (PRACTICEFLOW_TOKEN): it acts
+ * as them, with their role; shown once. Only for yourself: nobody can create one that acts as you.
+ */
+function myTokenForm() {
+  return actionForm({
+    title: 'Create an API token for yourself',
+    intro: 'For the practiceflow command line (PRACTICEFLOW_TOKEN). It acts as you, with your role, until an admin revokes it; keep it private.',
+    fields: [field({ name: 'name', label: 'What it is for', required: true, hint: 'e.g. CLI on my laptop' })],
+    submitLabel: 'Create token',
+    kind: 'secondary',
+    post: (b) => ['/api/tokens', { name: b.name }],
+    flash: () => '',
+    done: (t, form) => showToken(t, form),
+  });
 }
 
 /**

@@ -193,12 +193,16 @@ describe('sign-in and roles', () => {
     }
   });
 
-  it('refuses a revoked API token and a disabled user (401); tokens are for admins to create', async () => {
+  it('refuses a revoked API token and a disabled user (401); a person creates tokens only for themselves', async () => {
     const admin = await stack.tokenFor(ADMIN, 'admin');
     const manager = await stack.tokenFor('ops@clinic.example', 'manager');
-    expect((await as(manager, 'POST', '/api/tokens', { name: 'mine' })).status).toBe(403);
+    // Not for someone else, not even by an admin: everything done with it would be recorded as them.
+    const forOps = await as(admin, 'POST', '/api/tokens', { name: 'HR system', email: 'ops@clinic.example' });
+    expect(forOps.status).toBe(403);
+    expect(forOps.json.error.problems).toEqual([{ path: 'email', message: `must be you (${ADMIN}): a token never acts as another person` }]);
+    expect(await stack.prisma.apiToken.count({ where: { name: 'HR system' } })).toBe(0);
 
-    const created = await as(admin, 'POST', '/api/tokens', { name: 'HR system', email: 'ops@clinic.example' });
+    const created = await as(manager, 'POST', '/api/tokens', { name: 'HR system' });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ name: 'HR system', email: 'ops@clinic.example', token: expect.stringMatching(/^pf_/), revokedAt: null });
     const row = await stack.prisma.apiToken.findUniqueOrThrow({ where: { id: created.json.id } });
@@ -228,15 +232,17 @@ describe('sign-in and roles', () => {
 
     // Each access change is in the ledger, by the admin who made it (45 CFR 164.308(a)(4)(ii)(C)).
     const entry = (businessKey: string) => stack.prisma.auditEntry.findFirst({ where: { businessKey } });
+    const disabled = () => stack.prisma.auditEntry.findFirst({ where: { action: 'access.user_disabled', detail: { path: ['userId'], equals: ops.id } } });
     const rule = '45 CFR 164.308(a)(4)(ii)(C)';
-    expect(await entry(`access.token_created:${created.json.id}`)).toMatchObject({ actor: ADMIN, rule, detail: { name: 'HR system', email: 'ops@clinic.example' } });
+    expect(await entry(`access.token_created:${created.json.id}`)).toMatchObject({ actor: 'ops@clinic.example', rule, detail: { name: 'HR system', email: 'ops@clinic.example' } });
     expect(await entry(`access.token_revoked:${created.json.id}`)).toMatchObject({ actor: ADMIN, rule, detail: { email: 'ops@clinic.example' } });
-    expect(await entry(`access.user_disabled:${ops.id}`)).toMatchObject({ actor: ADMIN, rule, detail: { email: 'ops@clinic.example', role: 'manager', sessionsEnded: 0 } });
+    // Disabling revoked the token they still had (the test stack's), so enabling cannot bring it back.
+    expect(await disabled()).toMatchObject({ actor: ADMIN, rule, detail: { email: 'ops@clinic.example', role: 'manager', sessionsEnded: 0, tokensRevoked: 1 } });
     // The auditor's timeline says it in words.
-    const said = async (key: string) => describeEntry((await entry(key))!, new Map(), TIME_ZONE);
-    await expect(said(`access.token_created:${created.json.id}`)).resolves.toBe(`API token "HR system" for ops@clinic.example issued by ${ADMIN}`);
-    await expect(said(`access.token_revoked:${created.json.id}`)).resolves.toBe(`API token "HR system" of ops@clinic.example revoked by ${ADMIN}`);
-    await expect(said(`access.user_disabled:${ops.id}`)).resolves.toBe(`user ops@clinic.example (manager) disabled by ${ADMIN}; 0 session(s) ended`);
+    const said = async (row: Promise<any>) => describeEntry((await row)!, new Map(), TIME_ZONE);
+    await expect(said(entry(`access.token_created:${created.json.id}`))).resolves.toBe('API token "HR system" for ops@clinic.example issued by ops@clinic.example');
+    await expect(said(entry(`access.token_revoked:${created.json.id}`))).resolves.toBe(`API token "HR system" of ops@clinic.example revoked by ${ADMIN}`);
+    await expect(said(disabled())).resolves.toBe(`user ops@clinic.example (manager) disabled by ${ADMIN}; 0 session(s) ended, 1 API token(s) revoked`);
     // Disabling again changes nothing and records nothing more.
     await as(admin, 'POST', `/api/users/${ops.id}/disable`);
     expect(await stack.prisma.auditEntry.count({ where: { action: 'access.user_disabled', detail: { path: ['userId'], equals: ops.id } } })).toBe(1);
