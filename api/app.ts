@@ -10,8 +10,10 @@
 //   503 Unavailable      Temporal or the database cannot be reached
 // never a stack trace; an unexpected error is a 500 whose details go to the server log only.
 import { Hono, type Context } from 'hono';
+import { createMasker, maskedText } from '../config/mask';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldProblem } from '../domain/errors';
 import { invalid, ServiceError, TooManyRequestsError, type ServiceErrorType } from '../services/errors';
@@ -88,11 +90,16 @@ function isCsv(c: Context<AppEnv>): boolean {
 }
 
 export function createApiApp(services: ApiServices, options: ApiAppOptions = {}): Hono<AppEnv> {
-  const logError = options.logError ?? ((err, where) => console.error(`PracticeFlow API: unexpected error in ${where}:`, err));
+  // Masked (config/mask.ts): an error can quote a connection URL, a token or a cookie.
+  const mask = createMasker();
+  const logError = options.logError ?? ((err, where) => console.error(mask(`PracticeFlow API: unexpected error in ${where}: ${maskedText(err, mask)}`)));
   const app = new Hono<AppEnv>();
   const codecOrigins = options.codecOrigins ?? [];
   const forwarding = { trustProxy: options.auth?.trustProxy, publicUrl: options.auth?.publicUrl };
 
+  // Every response names its request (X-Request-Id, a caller's own id kept when well-formed), so
+  // an unexpected error a person reports can be found in the server log.
+  app.use('*', requestId());
   // First, so that every response has them: JSON, console files, errors and 404s alike.
   app.use('*', securityHeaders({ ...forwarding, contentSecurityPolicy: CONSOLE_CSP }));
   // Before anything reads a body or changes anything: a forged cookie request changes nothing.
@@ -150,8 +157,9 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
   app.onError((err, c) => {
     if (err instanceof TooManyRequestsError) c.header('Retry-After', String(err.retryAfterSeconds));
     if (err instanceof ServiceError) return c.json({ error: err.toJSON() }, STATUS[err.type]);
-    logError(err, `${c.req.method} ${c.req.path}`);
-    return c.json(errorBody('Internal', 'internal error: the request could not be completed (details are in the server log)'), 500);
+    const id = c.get('requestId');
+    logError(err, `${c.req.method} ${c.req.path} (request ${id})`);
+    return c.json({ error: { ...errorBody('Internal', `internal error: the request could not be completed (request id ${id}; the details are in the server log under it)`).error, requestId: id } }, 500);
   });
 
   return app;

@@ -39,7 +39,8 @@ export interface AuthState {
   sessionToken: string | undefined;
 }
 
-export type AppEnv = { Variables: { auth: AuthState } };
+/** `requestId`: set by hono/request-id for every request (api/app.ts), quoted in 500 answers. */
+export type AppEnv = { Variables: { auth: AuthState; requestId: string } };
 
 /** From the environment: SESSION_IDLE_MINUTES, SESSION_SECRET (random per process when unset), PRACTICEFLOW_PUBLIC_URL, TRUST_PROXY. */
 export function authOptionsFromConfig(config: Config): ApiAuthOptions {

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { isIanaTimeZone } from '../domain/calendar/time-zone';
 import { parseKeyRing, readDevelopmentKeys, type KeyRing } from '../encryption/key-ring';
+import { UsStateSchema } from '../domain/practice/us-states';
+import { textProblem } from '../domain/text';
 
 const optionalString = z
   .string()
@@ -86,7 +88,7 @@ export const EnvSchema = z
       .default('America/New_York')
       .refine(isIanaTimeZone, 'must be an IANA time zone such as America/New_York'),
 
-    PRACTICE_STATE: z.string().trim().regex(/^[A-Z]{2}$/, 'must be a two-letter US state code such as CA').optional(),
+    PRACTICE_STATE: z.string().trim().pipe(UsStateSchema).optional(),
     PRACTICE_EVERIFY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
     /** Comma-separated YYYY-MM-DD dates the practice is closed besides federal holidays. */
     PRACTICE_CLOSURE_DAYS: z
@@ -173,6 +175,13 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset" for optional variables: a blank line in a .env file is not a value.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  // The text boundary (domain/text.ts) for PracticeFlow's own variables: a newline in MAIL_FROM
+  // would be a header injection, a NUL anywhere a crash later.
+  const textual = Object.entries(cleaned).flatMap(([variable, value]) => {
+    const problem = variable in EnvSchema.shape ? textProblem(value!, undefined, true) : undefined;
+    return problem ? [{ variable, message: problem }] : [];
+  });
+  if (textual.length > 0) throw new ConfigError(textual);
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(

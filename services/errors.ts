@@ -5,6 +5,7 @@ import { isGrpcServiceError, QueryNotRegisteredError, ServiceError as TemporalSe
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { describeProblems, ErrorTypes, zodProblems, type FieldProblem } from '../domain/errors';
+import { textProblems } from '../domain/text';
 
 /**
  * Unauthorized: nobody is signed in (or the session, token or password is not valid);
@@ -100,8 +101,14 @@ export function fieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
   });
 }
 
-/** Parses input with a domain schema; a failure is a ValidationError naming every bad field. */
+/**
+ * Parses input with a domain schema; a failure is a ValidationError naming every bad field. Every
+ * string is first held to the text boundary (domain/text.ts: no control characters, line breaks
+ * only in notes and reasons, bounded length), whatever the schema says.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+  const text = textProblems(input, { prefix });
+  if (text.length > 0) throw invalid(text);
   const parsed = schema.safeParse(input, { error: friendlyMessages });
   if (!parsed.success) throw invalid(fieldProblems(parsed.error, prefix));
   return parsed.data;

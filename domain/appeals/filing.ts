@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { BusinessCalendar } from '../calendar/business-calendar';
 import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
 import { PayerSchema, type Payer, type PayerType } from '../payers/payer';
+import { DenialCodeSchema } from './denial-codes';
 
 export const APPEAL_LEVELS = ['redetermination', 'reconsideration', 'alj', 'internal', 'external'] as const;
 export type AppealLevel = (typeof APPEAL_LEVELS)[number];
@@ -159,7 +160,7 @@ export const AppealPlanInputSchema = z
     dateOfService: IsoDateSchema.optional(),
     amountInControversy: z.number().min(0, 'must not be negative').max(100_000_000).optional(),
     /** CARC/RARC codes of the denial, e.g. CO-29, CO-50, N115. */
-    denialCodes: z.array(z.string().regex(/^([A-Z]{2}-)?[A-Z]?\d{1,3}$/, 'must be a CARC/RARC code such as CO-50 or N115')).max(20).optional(),
+    denialCodes: z.array(DenialCodeSchema).max(20).optional(),
     /** The date the request will be filed (for the year's amount-in-controversy threshold); defaults to the deadline. */
     filingDate: IsoDateSchema.optional(),
   })

@@ -4,18 +4,19 @@
 // appeals as children, and the claimAppealFlow workflow.
 import { z } from 'zod';
 import type { BusinessCalendar } from '../calendar/business-calendar';
-import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
+import { IsoDateSchema, type IsoDate, instantSchema } from '../calendar/iso-date';
 import type { FieldProblem } from '../errors';
 import { PayerSchema, type Payer } from '../payers/payer';
 import { PracticeCalendarSchema } from '../practice/calendar-settings';
 import { ActorSchema, EmailSchema } from '../tasks/model';
+import { DenialCodeSchema } from './denial-codes';
 import { APPEAL_LEVELS, APPEAL_RULES, appealPlan, type AppealLevel, type AppealPlan } from './filing';
 import { identifierSchema, temporalId } from '../identifiers';
 
 /** An identifier from the practice's systems (appeal, claim, patient reference): never a name. */
 export const AppealIdentifierSchema = identifierSchema('an appeal identifier', 'A-1042');
 
-export const DenialCodeSchema = z.string().regex(/^([A-Z]{2}-)?[A-Z]?\d{1,3}$/, 'must be a CARC/RARC code such as CO-50 or N115');
+export { CLAIM_ADJUSTMENT_GROUPS, DenialCodeSchema } from './denial-codes';
 
 const MoneySchema = z.number().min(0, 'must not be negative').max(100_000_000, 'must be at most 100,000,000');
 
@@ -120,7 +121,7 @@ export const SUBMISSION_CHANNELS = ['portal', 'fax', 'mail', 'edi', 'email', 'in
 export const SubmissionProofSchema = z.object({
   confirmationNumber: z.string().trim().min(1, 'is required: the payer’s confirmation, tracking or fax receipt number').max(200),
   channel: z.enum(SUBMISSION_CHANNELS, { error: `must be one of ${SUBMISSION_CHANNELS.join(', ')}` }),
-  submittedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' }).optional(),
+  submittedAt: instantSchema().optional(),
 });
 export type SubmissionProof = z.infer<typeof SubmissionProofSchema>;
 

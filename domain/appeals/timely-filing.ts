@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { BusinessCalendar } from '../calendar/business-calendar';
-import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
+import { IsoDateSchema, type IsoDate, instantSchema } from '../calendar/iso-date';
 
 export const TIMELY_FILING_RULE = '42 CFR 424.44(a)(1); Pub. 100-04 ch.1 §70.1-§70.7';
 
@@ -36,7 +36,7 @@ export function isTimelyFiled(dateOfService: IsoDate, submittedAt: string): { ti
 export const TimelyFilingInputSchema = z
   .object({
     dateOfService: IsoDateSchema,
-    submittedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset, e.g. 2027-01-12T17:30:00-05:00' }).optional(),
+    submittedAt: instantSchema('2027-01-12T17:30:00-05:00').optional(),
   })
   .strict();
 export type TimelyFilingInput = z.infer<typeof TimelyFilingInputSchema>;

@@ -6,6 +6,7 @@ import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
 import { ActorSchema, EmailSchema } from '../tasks/model';
 import { CREDENTIAL_TYPES, credentialRule, type CredentialRule, type Cycle } from './rules';
 import { identifierSchema, temporalId } from '../identifiers';
+import { UsStateSchema } from '../practice/us-states';
 
 const IdSchema = identifierSchema('an identifier', 'dea-1234567893');
 
@@ -19,7 +20,7 @@ export const CredentialSchema = z
     /** Issuing body: state board, DEA, ABIM, the payer, the hospital, the insurer. */
     issuer: z.string().trim().min(1).max(200).optional(),
     /** US state, for licenses, DEA registrations and state-specific rules (e.g. CAQH in Illinois). */
-    jurisdiction: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter US state code such as CA').optional(),
+    jurisdiction: UsStateSchema.optional(),
     number: z.string().trim().min(1).max(100).optional(),
     issueDate: IsoDateSchema.optional(),
     /** Expiry or next due date (CAQH: next attestation due; payer: recredentialing due). */

@@ -1,7 +1,7 @@
 // What the manager sends about sites and occurrences: registration, profile changes, completion
 // records. The zod schemas are the single source of these input types (API, CLI, workflows).
 import { z } from 'zod';
-import { IsoDateSchema } from '../calendar/iso-date';
+import { IsoDateSchema, instantSchema } from '../calendar/iso-date';
 import { PracticeCalendarSchema } from '../practice/calendar-settings';
 import { ActorSchema, EmailSchema } from '../tasks/model';
 import { OBLIGATIONS, SiteProfileSchema } from './obligations';
@@ -61,7 +61,7 @@ export const OccurrenceRecordSchema = z
   .object({
     by: ActorSchema,
     /** When it was actually held (default: now); never in the future. */
-    completedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' }).optional(),
+    completedAt: instantSchema().optional(),
     /** Employee identifiers of those who took part (not names). */
     participants: z.array(IdentifierSchema).max(5_000).default([]),
     durationMinutes: z.number().int('must be a whole number of minutes').min(1, 'must be at least 1 minute').max(24 * 60).optional(),

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { IsoDateSchema } from '../calendar/iso-date';
 import { isIanaTimeZone } from '../calendar/time-zone';
 import { ReminderPolicySchema } from '../tasks/model';
+import { UsStateSchema } from './us-states';
 
 const TimeZoneSchema = z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as America/New_York');
-const StateSchema = z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter US state code such as CA');
+const StateSchema = UsStateSchema;
 
 export const PracticeProfileSchema = z.object({
   timeZone: TimeZoneSchema,

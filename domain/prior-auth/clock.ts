@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { BusinessCalendar } from '../calendar/business-calendar';
 import type { IsoDate } from '../calendar/iso-date';
 import { PayerSchema, type Payer, type PayerType } from '../payers/payer';
+import { instantSchema } from '../calendar/iso-date';
 
 export type Urgency = 'expedited' | 'standard';
 export type ClockUnit = 'hours' | 'calendar_days' | 'business_days';
@@ -54,7 +55,7 @@ export const PriorAuthClockInputSchema = z
   .object({
     payer: PayerSchema,
     urgency: z.enum(['expedited', 'standard'], { error: 'must be expedited or standard' }),
-    submittedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset, e.g. 2026-03-06T17:00:00-05:00' }),
+    submittedAt: instantSchema('2026-03-06T17:00:00-05:00'),
   })
   .strict();
 export type PriorAuthClockInput = z.infer<typeof PriorAuthClockInputSchema>;

@@ -3,7 +3,7 @@
 // workflow id, its history, emails and the ledger carry no PHI beyond what the payer rule needs.
 import { z } from 'zod';
 import type { BusinessCalendar } from '../calendar/business-calendar';
-import { IsoDateSchema, type IsoDate } from '../calendar/iso-date';
+import { IsoDateSchema, type IsoDate, instantSchema } from '../calendar/iso-date';
 import { PayerSchema } from '../payers/payer';
 import { PracticeCalendarSchema } from '../practice/calendar-settings';
 import { ActorSchema, EmailSchema, type TaskSpec } from '../tasks/model';
@@ -59,7 +59,7 @@ export const priorAuthWorkflowId = (authorizationId: string): string => temporal
 export const appealWorkflowId = (authorizationId: string, n = 1): string => temporalId('appeal', authorizationId, String(n));
 
 const OffsetDateTime = (what: string) =>
-  z.iso.datetime({ offset: true, error: `must be an ISO 8601 date-time with offset (${what}), e.g. 2027-03-12T17:00:00-05:00` });
+  instantSchema('2027-03-12T17:00:00-05:00', what);
 
 // ---- Decisions ---------------------------------------------------------------------------------
 

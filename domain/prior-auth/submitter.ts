@@ -10,6 +10,7 @@
 // interface returns; the portal submitter only records what staff already did.
 import { z } from 'zod';
 import { ActorSchema } from '../tasks/model';
+import { instantSchema } from '../calendar/iso-date';
 
 export type SubmissionChannel = 'portal';
 
@@ -37,7 +38,7 @@ export interface Submitter<Input> {
 
 export const PortalSubmissionSchema = z
   .object({
-    submittedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset, e.g. 2027-03-12T17:00:00-05:00' }),
+    submittedAt: instantSchema(),
     channel: z.literal('portal', { error: 'must be portal (the only submitter so far; X12 278 and Da Vinci PAS will follow)' }),
     confirmationNumber: z.string().trim().min(1, 'must not be empty: the payer portal\'s confirmation number is the proof of submission').max(100),
     by: ActorSchema,

@@ -1,7 +1,7 @@
 // The shared task model: what a flow's checklist holds and what the manager may send it.
 // These zod schemas are the single source of the input types for the API, CLI and workflows.
 import { z } from 'zod';
-import { IsoDateSchema, LocalTimeSchema } from '../calendar/iso-date';
+import { IsoDateSchema, LocalTimeSchema, instantSchema } from '../calendar/iso-date';
 
 export const TaskKeySchema = z
   .string()
@@ -53,7 +53,7 @@ export type ReminderPolicyInput = z.input<typeof ReminderPolicySchema>;
 
 export const DueSchema = z.union([
   z.object({ date: IsoDateSchema }).strict(),
-  z.object({ at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' }) }).strict(),
+  z.object({ at: instantSchema() }).strict(),
 ]);
 export type Due = z.infer<typeof DueSchema>;
 
@@ -87,7 +87,7 @@ export const CompleteTaskSchema = z.object({
   outcome: z.string().min(1).optional(),
   evidence: z.record(z.string(), z.string().max(2000)).optional(),
   /** When the work was actually done, if earlier than now (never in the future). */
-  completedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' }).optional(),
+  completedAt: instantSchema().optional(),
 }).strict();
 export type CompleteTaskInput = z.infer<typeof CompleteTaskSchema>;
 
