@@ -1,6 +1,7 @@
 // `npm run api`: the API on its own, beside workers run elsewhere (`npm start` already serves it
 // next to its worker). Needs DATABASE_URL and TEMPORAL_ADDRESS; stops cleanly on SIGINT/SIGTERM.
 import { codecOriginsOf, keyRingOf, loadConfigOrExit } from '../config/env';
+import { maskedText } from '../config/mask';
 import { practiceFlowDataConverter } from '../encryption/data-converter';
 import { openServices } from '../services/open';
 import { authOptionsFromConfig } from './auth';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
       .then(() => opened.close())
       .then(() => console.log('PracticeFlow API stopped.'))
       .catch((err: unknown) => {
-        console.error(err instanceof Error ? err.message : err);
+        console.error(maskedText(err instanceof Error ? err.message : err));
         process.exitCode = 1;
       });
   };
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  // Masked (config/mask.ts): a connection failure can quote DATABASE_URL.
+  console.error(maskedText(err instanceof Error ? err.message : err));
   process.exit(1);
 });

@@ -7,15 +7,17 @@
 // a second start reuses the data.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildWorkflowBundle } from './build-workflow-bundle';
 import { ADMIN_TOKEN_FILE, codecOriginsOf, keyRingOf, loadConfigOrExit, type Config } from '../config/env';
 import { CODEC_PATH } from '../api/codec-routes';
 import { practiceFlowDataConverter } from '../encryption/data-converter';
-import { ensureDevelopmentKeys } from '../encryption/key-ring';
+import { ensureDevelopmentKeys, readDevelopmentKeys } from '../encryption/key-ring';
+import { createMasker, maskedText, secretsFromEnv } from '../config/mask';
+import { maskedRuntimeLogger } from '../worker/masked-logger';
 import { temporalConnectionOptions } from '../config/temporal';
 import { applyMigrations } from '../db/migrate';
 import { disownEmbeddedPostgresSignalHandlers, startEmbeddedPostgres } from '../devstack/postgres';
@@ -33,6 +35,14 @@ import type { UserService } from '../services/users';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
+/**
+ * Every secret this process knows, masked in everything it prints (config/mask.ts): the
+ * environment's, and those learnt on the way (the embedded database's password, the development
+ * payload key).
+ */
+const knownSecrets: (string | undefined)[] = secretsFromEnv();
+const mask = (text: string): string => createMasker(knownSecrets)(text);
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const dataDir = resolve(config.PRACTICEFLOW_DATA_DIR);
@@ -48,20 +58,20 @@ async function main(): Promise<void> {
       try {
         await s.stop();
       } catch (err) {
-        console.error(`stopping ${s.name}: ${(err as Error).message}`);
+        console.error(mask(`stopping ${s.name}: ${(err as Error).message}`));
       }
     }
   };
   // The SDK would install its own signal handlers; we shut the worker down ourselves so the
   // other services stop after it, in order.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  Runtime.install({ shutdownSignals: [], logger: maskedRuntimeLogger('WARN', mask) });
   disownEmbeddedPostgresSignalHandlers();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: stopping PracticeFlow...`);
     // The API first: no new requests reach a draining worker.
-    const apiStopped = api ? api.stop().catch((err: unknown) => console.error(`stopping API: ${(err as Error).message}`)) : Promise.resolve();
+    const apiStopped = api ? api.stop().catch((err: unknown) => console.error(mask(`stopping API: ${(err as Error).message}`))) : Promise.resolve();
     if (worker) void apiStopped.then(() => worker!.shutdown());
     else void apiStopped.then(stopAll).then(() => process.exit(130));
   };
@@ -72,14 +82,17 @@ async function main(): Promise<void> {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       console.log('Starting embedded PostgreSQL...');
-      const pg = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT });
+      const password = embeddedPostgresPassword(dataDir);
+      knownSecrets.push(password);
+      const pg = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, password });
       stoppers.push({ name: 'PostgreSQL', stop: () => pg.stop() });
       databaseUrl = await pg.ensureDatabase('practiceflow');
-      summary.push(['PostgreSQL (embedded)', databaseUrl]);
+      summary.push(['PostgreSQL (embedded)', `${databaseUrl}  password in ${resolve(dataDir, POSTGRES_PASSWORD_FILE)}`]);
     } else {
-      summary.push(['PostgreSQL', redact(databaseUrl)]);
+      summary.push(['PostgreSQL', databaseUrl]);
     }
     const dataConverter = practiceFlowDataConverter(keyRingOf(payloadKeys(config, dataDir, summary)));
+    knownSecrets.push(readDevelopmentKeys(dataDir));
     const { applied } = await applyMigrations(databaseUrl);
     summary.push(['Migrations', applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date']);
 
@@ -126,7 +139,7 @@ async function main(): Promise<void> {
       smtpUrl = sink.url;
       summary.push(['Mail (local sink)', `${sink.url}  read it: npx practiceflow mail`]);
     } else {
-      summary.push(['Mail', redact(smtpUrl)]);
+      summary.push(['Mail', smtpUrl]);
     }
 
     // Bundle the workflow code once, quietly (production passes a prebuilt WORKFLOW_BUNDLE_PATH).
@@ -177,7 +190,8 @@ async function main(): Promise<void> {
 
     const width = Math.max(...summary.map(([k]) => k.length));
     console.log('\nPracticeFlow is running:');
-    for (const [k, v] of summary) console.log(`  ${k.padEnd(width)}  ${v}`);
+    // Masked: the URLs' passwords and any other secret become *** (the files named hold them).
+    for (const [k, v] of summary) console.log(mask(`  ${k.padEnd(width)}  ${v}`));
     console.log('\nPress Ctrl-C to stop.');
     if (stopping) void api.stop().then(() => worker!.shutdown());
     await worker.run();
@@ -236,8 +250,19 @@ function browserApiUrl(config: Config): string {
   return `http://${host}:${config.API_PORT}`;
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+const POSTGRES_PASSWORD_FILE = 'postgres-password';
+
+/**
+ * The embedded database's password: random for a cluster created now, kept in the data folder
+ * (mode 0600) for the next start; `postgres` for a cluster created before there was a file.
+ */
+function embeddedPostgresPassword(dataDir: string): string {
+  const file = resolve(dataDir, POSTGRES_PASSWORD_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(resolve(dataDir, 'postgres', 'PG_VERSION'))) return 'postgres';
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
 }
 
 /**
@@ -265,7 +290,7 @@ function supervise(): void {
 
 if (process.env.PRACTICEFLOW_SUPERVISED) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(err instanceof Error ? mask(err.message) : maskedText(err, mask));
     process.exit(1);
   });
 } else {

@@ -1,7 +1,9 @@
 // The production worker process: `npm run worker` (or `node --import tsx worker/main.ts`).
 // Configuration from the environment (config/env.ts); shuts down gracefully on SIGTERM/SIGINT,
 // letting running activities finish within WORKER_SHUTDOWN_GRACE_SECONDS.
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { maskedText, maskSecrets } from '../config/mask';
+import { maskedRuntimeLogger } from './masked-logger';
 import { keyRingOf, loadConfigOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal';
 import { practiceFlowDataConverter } from '../encryption/data-converter';
@@ -10,6 +12,8 @@ import { ensureWorkerSchedules, openWorkerDependencies } from './dependencies';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  // The SDK's and the activities' log lines, secrets masked; SIGINT/SIGTERM still drain the worker.
+  Runtime.install({ logger: maskedRuntimeLogger('INFO') });
   const missing = (['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
   if (missing.length > 0) {
     console.error(`The worker needs ${missing.join(', ')} (or use \`npm start\`, which provides local ones).`);
@@ -50,6 +54,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A ConfigError (e.g. no PAYLOAD_ENCRYPTION_KEYS) names the variable; nothing else is printed.
-  console.error(err instanceof Error ? err.message : err);
+  // Masked (config/mask.ts): a connection failure can quote DATABASE_URL or SMTP_URL.
+  console.error(err instanceof Error ? maskSecrets(err.message) : maskedText(err));
   process.exit(1);
 });

@@ -90,7 +90,16 @@ describe('npm start', () => {
     // Temporal's UI decodes through the API's codec endpoint, sending the browser's sign-in.
     const uiSettings = (await (await fetch(`${summaryValue(out, 'Temporal Web UI')}/api/v1/settings`)).json()) as { Codec: { Endpoint: string; IncludeCredentials: boolean } };
     expect(uiSettings.Codec).toMatchObject({ Endpoint: `http://127.0.0.1:${ports.API_PORT}/api/codec`, IncludeCredentials: true });
-    const databaseUrl = summaryValue(out, 'PostgreSQL (embedded)');
+    // The embedded database has a generated password, kept in the data folder (mode 0600), and
+    // neither it nor any other secret is printed: the summary shows *** (config/mask.ts).
+    const dbPassword = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
+    expect(dbPassword.length).toBeGreaterThanOrEqual(20);
+    expect(statSync(join(dataDir, 'postgres-password')).mode & 0o077).toBe(0);
+    expect(summaryValue(out, 'PostgreSQL (embedded)')).toBe(`postgresql://postgres:***@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/practiceflow`);
+    const adminPassword = readFileSync(join(dataDir, 'admin-password'), 'utf8').trim();
+    const payloadKey = readDevelopmentKeys(dataDir)!.split(':')[1]!;
+    for (const secret of [dbPassword, adminPassword, payloadKey, readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()]) expect(out).not.toContain(secret);
+    const databaseUrl = `postgresql://postgres:${encodeURIComponent(dbPassword)}@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/practiceflow`;
     const temporalAddress = summaryValue(out, 'Temporal (dev server)');
 
     // Payloads are encrypted with the development key the first start generated (mode 0600).
@@ -142,7 +151,8 @@ describe('npm start', () => {
     expect(cli.stderr).toBe('');
     expect(JSON.parse(cli.stdout)).toMatchObject({ flowId: 'e2e-badge', status: 'running' });
     const password = readFileSync(join(dataDir, 'admin-password'), 'utf8').trim();
-    const signedIn = await fetch(`${apiUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@practiceflow.local', password }) });
+    // As the console signs in: JSON from its own origin.
+    const signedIn = await fetch(`${apiUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: apiUrl }, body: JSON.stringify({ email: 'admin@practiceflow.local', password }) });
     expect(await signedIn.json()).toMatchObject({ email: 'admin@practiceflow.local', role: 'admin', idleMinutes: 15 });
 
     const stoppedOutput = await ctrlC(first);
