@@ -168,4 +168,6 @@ export interface OshaActivities {
 export interface ArchiveActivities {
   /** Archives the runs closed since `since` that are not archived yet (at most `limit`). */
   archiveClosedRuns(opts: { since: string; limit: number }): Promise<{ archived: number; more: boolean }>;
+  /** The audit ledger's last entry (seq as a decimal string, hash), or null when it is empty: what the ledger notary witnesses. */
+  readLedgerHead(): Promise<{ seq: string; hash: string } | null>;
 }

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ArchiveActivities, CredentialActivities, EngineActivities, OshaActivities } from './contracts';
 import { archiveClosedRuns } from './audit/archive';
 import { createAuditActivities } from './audit/activities';
+import { readLedgerHead } from './audit/notary';
 import { createEmailActivities, type EmailDeps } from './email/outbox';
 import { createFlowActivities } from './flows/projection';
 import { createCredentialActivities } from './credentials/projection';
@@ -42,5 +43,6 @@ export function createActivities(deps: ActivityDeps): AllActivities {
       if (!deps.temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for the history archive (ActivityDeps.temporal)', 'Misconfigured');
       return archiveClosedRuns({ client: deps.temporal.client, prisma: deps.prisma }, opts);
     },
+    readLedgerHead: () => readLedgerHead(deps.prisma),
   };
 }

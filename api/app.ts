@@ -84,6 +84,24 @@ async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknow
   return value as Record<string, unknown>;
 }
 
+/**
+ * A document route's body as `{ content }`: the file itself (JSON or CSV, not parsed here: the
+ * service reads it), or an object `{ content }` sent by a client that wraps it.
+ */
+async function documentBody(c: Context<AppEnv>): Promise<{ content: string }> {
+  const text = await c.req.text();
+  if (/^application\/json\b/i.test(c.req.header('content-type') ?? '') && /^\s*\{\s*"content"\s*:/.test(text)) {
+    let wrapped: unknown;
+    try {
+      wrapped = JSON.parse(text);
+    } catch {
+      wrapped = undefined; // not JSON at all: the service says why, about `content`
+    }
+    if (wrapped && typeof wrapped === 'object' && Object.keys(wrapped).length === 1 && typeof (wrapped as { content?: unknown }).content === 'string') return wrapped as { content: string };
+  }
+  return { content: text };
+}
+
 /** A CSV upload: the body as text, for a route that takes one (`csvBody`). */
 function isCsv(c: Context<AppEnv>): boolean {
   return /^text\/csv\b/i.test(c.req.header('content-type') ?? '');
@@ -110,20 +128,19 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
         ...forwarding,
         sessionCookie: SESSION_COOKIE,
         alwaysChecked: ['/api/session'],
-        csvPaths: routes.filter((r) => r.csvBody).map((r) => r.path),
+        csvPaths: routes.filter((r) => r.csvBody || r.document).map((r) => r.path),
         // The Temporal Web UI may call the codec with the person's cookie (CODEC_CORS_ORIGINS).
         crossOrigin: [...(options.crossOrigin ?? []), ...(codecOrigins.length > 0 ? [{ pathPrefix: `${CODEC_PATH}/`, origins: codecOrigins }] : [])],
       }),
     );
   }
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('ValidationError', `(body): must be at most ${MAX_BODY_BYTES} bytes`, [{ path: '(body)', message: `must be at most ${MAX_BODY_BYTES} bytes` }]), 413),
-    }),
-  );
+  // 1 MiB per request, but for the routes that take a whole document (an export to verify).
+  const limiter = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => c.json(errorBody('ValidationError', `(body): must be at most ${maxSize} bytes`, [{ path: '(body)', message: `must be at most ${maxSize} bytes` }]), 413) });
+  const defaultLimit = limiter(MAX_BODY_BYTES);
+  const documentLimits = new Map(routes.flatMap((r) => (r.document ? [[r.path, limiter(r.document.maxBodyBytes)] as const] : [])));
+  app.use('/api/*', (c, next) => (documentLimits.get(c.req.path) ?? defaultLimit)(c, next));
 
   // The Temporal Web UI calls the codec from its own origin, with credentials: CORS for exactly
   // those origins and only there (the preflight is answered before sign-in is looked at).
@@ -172,7 +189,7 @@ function register(app: Hono<AppEnv>, services: ApiServices, route: RouteSpec, au
     const user = auth?.user;
     // Roles before reading the body: a refused caller learns nothing about their input.
     if (auth) authorize(route, user, c.get('auth').problem);
-    const body = route.csvBody && isCsv(c) ? { csv: await c.req.text() } : route.body ? await readJsonObject(c) : undefined;
+    const body = route.document ? await documentBody(c) : route.csvBody && isCsv(c) ? { csv: await c.req.text() } : route.body ? await readJsonObject(c) : undefined;
     let actor = route.actorHeader ? c.req.header(ACTOR_HEADER) : undefined;
     if (user) {
       const signedIn = actorFor(user, actor, body);

@@ -31,6 +31,9 @@ import {
 } from '../services/audit-schemas';
 import type { RouteSpec } from './routes';
 
+/** An export handed back to be verified: a year of a busy practice's ledger is tens of megabytes. */
+export const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
+
 const WHO = 'The read is recorded in the audit ledger under the signed-in user (45 CFR 164.312(b)); the X-PracticeFlow-Actor header, when sent, must name them.';
 const EXPORT_NOTE = 'format=json answers the export document itself; csv and html answer `{ format, contentType, filename, content, digest, chain }`; add download=1 to receive the file itself (Content-Disposition: attachment). Every entry carries its seq, prevHash and hash, and the export the chain head, so it can be checked later (POST /api/audit/verify-export).';
 
@@ -52,10 +55,11 @@ export const auditRoutes: RouteSpec[] = [
     path: '/api/audit/verify-export',
     operationId: 'auditVerifyExport',
     access: 'read',
-    summary: 'Check an export (the text of a JSON or CSV export) against the database',
+    summary: 'Check an export against the database: send the JSON or CSV export file itself (or { content } with its text), of any size up to 256 MiB',
     description: `Each entry's hash is recomputed from the exported content, compared with the database entry at the same seq, and the chain head the export quotes must still be in the chain. ${WHO}`,
     tag: 'audit',
     body: VerifyExportBodySchema,
+    document: { maxBodyBytes: MAX_EXPORT_BYTES },
     actorHeader: true,
     result: { status: 200, schema: ExportVerdictSchema, description: 'The verdict, with each problem by seq' },
     errors: [],

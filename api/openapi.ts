@@ -69,6 +69,10 @@ function operation(route: RouteSpec): JsonSchema {
   const content: JsonSchema = {};
   if (route.body) content['application/json'] = { schema: jsonSchema(route.body, 'input') };
   if (route.csvBody) content['text/csv'] = { schema: { type: 'string', description: 'The CSV file itself (UTF-8, header row first)' } };
+  if (route.document) {
+    content['application/json'] = { schema: { description: `The JSON export document itself, or { content } with its text (at most ${route.document.maxBodyBytes} bytes)` } };
+    content['text/csv'] = { schema: { type: 'string', description: 'The CSV export itself' } };
+  }
   return {
     operationId: route.operationId,
     summary: route.summary,

@@ -130,6 +130,12 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** The body may also be a CSV file (Content-Type: text/csv), handed to the handler as `{ csv }`. */
   csvBody?: boolean;
+  /**
+   * The body is a whole document (an audit export handed back to be verified), of any size up
+   * to `maxBodyBytes`: the JSON or CSV file itself (or `{ content }`), handed to the handler as
+   * `{ content }` with its text. Other routes take at most 1 MiB.
+   */
+  document?: { maxBodyBytes: number };
   query?: z.ZodType;
   /** Uses the X-PracticeFlow-Actor header. */
   actorHeader?: boolean;

@@ -13,7 +13,7 @@ import { keylessDataConverter, practiceFlowDataConverter, type PracticeFlowDataC
 import type { ExportVerdict } from '../activities/audit/export';
 import type { ChainVerdict } from '../activities/audit/ledger';
 import type { PurgeResult } from '../activities/audit/purge';
-import type { HistoryResult } from '../services/audit';
+import type { HistoryResult, WitnessSummary } from '../services/audit';
 import type { AccessLog, AuditFlows, Completions, LateReport, Overdue, Timeline } from '../services/audit-schemas';
 import { openServices } from '../services/open';
 import { WORKFLOWS_ENTRY } from '../worker/create-worker';
@@ -131,9 +131,13 @@ async function withBackend<T>(cmd: Command, run: (b: Backend) => Promise<T>): Pr
 
 const out = (json: boolean | undefined, value: unknown, human: () => string): void => console.log(json ? JSON.stringify(value, null, 2) : human());
 
-export function formatVerdict(v: ChainVerdict): string {
-  if (v.ok) return `OK: ${v.entries} entries${v.redacted ? ` (${v.redacted} redacted past retention, each matching its purge entry)` : ''}, chain head ${v.headHash}`;
-  return `BROKEN at entry ${v.brokenAtSeq} (${v.problem}): ${v.message}`;
+export function formatVerdict(v: ChainVerdict & { witness?: WitnessSummary }): string {
+  const line = v.ok
+    ? `OK: ${v.entries} entries${v.redacted ? ` (${v.redacted} redacted past retention, each matching its purge entry)` : ''}, chain head ${v.headHash}`
+    : `BROKEN at entry ${v.brokenAtSeq} (${v.problem}): ${v.message}`;
+  if (!v.witness) return line;
+  const w = v.witness.witnessed;
+  return `${line}\nWitness: ${w ? `${v.witness.by} saw entry ${w.seq} (hash ${w.hash.slice(0, 12)}...) at ${w.at}` : `none (${v.witness.note ?? 'unknown'})`}`;
 }
 
 export function formatExportVerdict(v: ExportVerdict): string {

@@ -130,6 +130,8 @@ export const EnvSchema = z
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(20),
     WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
     WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt(30),
+    /** How often the ledger notary in Temporal witnesses the audit ledger's head (activities/audit/notary.ts). */
+    LEDGER_WITNESS_SECONDS: positiveInt(60).refine((n) => n <= 3_600, 'must be at most 3600 (an hour)'),
   })
   .superRefine((env, ctx) => {
     const tlsPair = [env.TEMPORAL_TLS_CERT_PATH, env.TEMPORAL_TLS_KEY_PATH];

@@ -36,7 +36,7 @@ export const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set([
 
 /** Documents (a CSV upload, an export) may be long; any other string at most this many characters. */
 const MAX_STRING = 20_000;
-const MAX_DOCUMENT = 50_000_000;
+const MAX_DOCUMENT = 256 * 1024 * 1024;
 const DOCUMENT_FIELDS: ReadonlySet<string> = new Set(['csv', 'content']);
 
 const SINGLE_LINE_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]|\p{Cs}/u;

@@ -181,7 +181,7 @@ async function main(): Promise<void> {
         shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
       },
     });
-    await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE);
+    await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE, config.LEDGER_WITNESS_SECONDS);
     summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
     summary.push(['Web console', `${api.url}/  (sign in as below)`]);
     summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list, npx practiceflow credential list`]);

@@ -8,6 +8,17 @@ import { exportCsv, exportDocument, exportHtml, parseExport, verifyExport, type 
 import { HISTORY_ARCHIVED_ACTION, storeHistory } from '../activities/audit/archive';
 import { historyAsJson, historyFromJson, historySha256, replayHistory, workflowTypeOf, type ReplayOutcome, type WorkflowCode } from '../activities/audit/history';
 import { appendAuditEvents, GENESIS_HASH, verifyAuditChain, type ChainVerdict } from '../activities/audit/ledger';
+import { NOTARY_NAME, notaryReport } from '../activities/audit/notary';
+
+/** What `verify` compared the chain's end with, outside the database. */
+export interface WitnessSummary {
+  by: string;
+  witnessed: { seq: string; hash: string; at: string } | null;
+  /** Why there is nothing witnessed to compare with. */
+  note?: string;
+  /** Times the notary found the head lower than it had seen it. */
+  regressions?: number;
+}
 import { purgeLedger, PurgeRefusedError, type PurgeResult } from '../activities/audit/purge';
 import { SEPARATION_ACTION } from '../activities/audit/retention';
 import { taskTitlesOf, timelineLine, type AuditRow } from '../activities/audit/timeline';
@@ -98,8 +109,23 @@ export class AuditService extends TemporalService {
 
   // ---- Verification ------------------------------------------------------------------------
 
-  async verify(actor: string | undefined): Promise<ChainVerdict> {
-    return this.read(actor, 'verify the ledger', { kind: 'ledger', id: null }, {}, () => verifyAuditChain(this.prisma));
+  /**
+   * Walks the chain and compares its end with the head row and with what the ledger notary in
+   * Temporal witnessed (outside the database), so a cut tail is reported with its missing range.
+   */
+  async verify(actor: string | undefined): Promise<ChainVerdict & { witness: WitnessSummary }> {
+    return this.read(actor, 'verify the ledger', { kind: 'ledger', id: null }, {}, async () => {
+      const notary = await notaryReport(this.client);
+      const verdict = await verifyAuditChain(this.prisma, { witnessed: notary.status === 'witnessed' ? notary.head : undefined });
+      if (notary.status !== 'witnessed') return { ...verdict, witness: { by: NOTARY_NAME, witnessed: null, note: notary.reason } };
+      const witness = { by: NOTARY_NAME, witnessed: { seq: notary.head.seq.toString(), hash: notary.head.hash, at: notary.head.at }, regressions: notary.regressions.length };
+      const regression = notary.regressions.at(-1);
+      if (verdict.ok && regression) {
+        const found = regression.found ? `entry ${regression.found.seq}` : 'an empty ledger';
+        return { ok: false, entries: verdict.entries, brokenAtSeq: regression.witnessed.seq, problem: 'truncated', message: `${NOTARY_NAME} witnessed entry ${regression.witnessed.seq} at ${regression.witnessed.at}, then found ${found} at ${regression.found?.at ?? 'a later look'}: the tail was cut (and has been put back or rewritten since)`, witness };
+      }
+      return { ...verdict, witness };
+    });
   }
 
   /** Checks an export (the text of a JSON or CSV export) against the database. */

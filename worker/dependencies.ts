@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import { createActivities } from '../activities';
 import { ensureArchiveSchedule } from '../activities/audit/archive';
+import { ensureLedgerNotary } from '../activities/audit/notary';
 import { createSmtpTransport } from '../activities/email/transport';
 import type { AllActivities } from '../activities';
 import type { TemporalConnectionOptions } from '../config/temporal';
@@ -47,10 +48,15 @@ export function openWorkerDependencies(opts: {
  * The daily history-archive schedule, created or brought up to date at start. A failure is logged,
  * not fatal: the worker still runs flows, and the next start tries again.
  */
-export async function ensureWorkerSchedules(deps: WorkerDependencies, taskQueue: string, timeZone: string): Promise<void> {
+export async function ensureWorkerSchedules(deps: WorkerDependencies, taskQueue: string, timeZone: string, ledgerWitnessSeconds: number): Promise<void> {
   try {
     await ensureArchiveSchedule(deps.client, taskQueue, timeZone);
   } catch (err) {
     console.error(`PracticeFlow worker: could not set up the history-archive schedule (${err instanceof Error ? err.message : String(err)}); it is retried at the next start`);
+  }
+  try {
+    await ensureLedgerNotary(deps.client, taskQueue, ledgerWitnessSeconds);
+  } catch (err) {
+    console.error(`PracticeFlow worker: could not start the ledger notary (${err instanceof Error ? err.message : String(err)}); it is retried at the next start`);
   }
 }

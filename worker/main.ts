@@ -42,7 +42,7 @@ async function main(): Promise<void> {
         shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
       },
     });
-    await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE);
+    await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE, config.LEDGER_WITNESS_SECONDS);
     console.log(`PracticeFlow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
     // Worker.run() resolves once a shutdown signal (SIGINT, SIGTERM) has drained the worker.
     await worker.run();

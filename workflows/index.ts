@@ -9,3 +9,4 @@ export { oshaObligationFlow } from './osha/obligation';
 export { oshaOccurrenceFlow } from './osha/occurrence';
 export { bbpTrainingFlow } from './osha/bbp';
 export { historyArchiveFlow } from './audit/archive';
+export { ledgerNotaryFlow } from './audit/notary';

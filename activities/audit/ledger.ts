@@ -66,9 +66,11 @@ export async function appendInTransaction(tx: LedgerTx, events: AuditEvent[]): P
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_KEY}::bigint)`;
   const existing = await tx.auditEntry.findMany({ where: { businessKey: { in: events.map((e) => e.businessKey) } } });
   const known = new Map<string, LedgerEntry>(existing.map((e) => [e.businessKey, e]));
-  const last = await tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
-  let seq = last?.seq ?? 0n;
-  let prevHash = last?.hash ?? GENESIS_HASH;
+  // The head row, not the last row: after a deleted tail the next entry still takes the next
+  // number and links to the deleted head, so the gap stays visible (ledgerHeadOf).
+  const { seq: headSeq, hash: headHash } = await ledgerHeadOf(tx);
+  let seq = headSeq;
+  let prevHash = headHash;
   const written: LedgerEntry[] = [];
   for (const event of events) {
     const already = known.get(event.businessKey);
@@ -98,7 +100,24 @@ export async function appendInTransaction(tx: LedgerTx, events: AuditEvent[]): P
     written.push(entry);
     prevHash = entry.hash;
   }
+  if (seq !== headSeq) {
+    const updatedAt = new Date();
+    await tx.auditHead.upsert({ where: { id: 1 }, create: { id: 1, seq, hash: prevHash, updatedAt }, update: { seq, hash: prevHash, updatedAt } });
+  }
   return written;
+}
+
+/**
+ * Where the next entry goes: the head row (audit_head, moved forward with every append, never
+ * back), or the last row of a ledger written before the head row existed; the later of the two.
+ */
+async function ledgerHeadOf(tx: LedgerTx): Promise<{ seq: bigint; hash: string }> {
+  const [head, last] = await Promise.all([
+    tx.auditHead.findUnique({ where: { id: 1 }, select: { seq: true, hash: true } }),
+    tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } }),
+  ]);
+  if (head && (!last || head.seq >= last.seq)) return head;
+  return last ?? { seq: 0n, hash: GENESIS_HASH };
 }
 
 /** The ledger action of a purge; its detail lists every entry it redacted (see ./purge.ts). */
@@ -130,9 +149,19 @@ export type ChainVerdict =
       entries: number;
       /** The first entry at which the chain no longer holds. */
       brokenAtSeq: string;
-      problem: 'edited' | 'missing_or_reordered' | 'chain_link_broken';
+      problem: 'edited' | 'missing_or_reordered' | 'chain_link_broken' | 'truncated' | 'witness_mismatch';
       message: string;
     };
+
+/** A head seen outside the ledger's tables (the ledger notary in Temporal, ./notary.ts). */
+export interface WitnessedHead {
+  seq: bigint;
+  hash: string;
+  /** When it was witnessed (ISO 8601). */
+  at: string;
+  /** Who witnessed it, for messages: "the ledger notary in Temporal". */
+  by: string;
+}
 
 /** Every redaction the purge entries authorise, by the redacted entry's seq. */
 async function purgeListings(prisma: PrismaClient): Promise<Map<string, { purgeSeq: bigint; ref: PurgedEntryRef }>> {
@@ -166,7 +195,8 @@ function redactionProblem(
  * (its hash, action, flow, task and time), and that purge entry is itself checked when the walk
  * reaches it. Every link (prevHash) is checked for every entry, redacted or not.
  */
-export async function verifyAuditChain(prisma: PrismaClient, batchSize = 5_000): Promise<ChainVerdict> {
+export async function verifyAuditChain(prisma: PrismaClient, options: { batchSize?: number; witnessed?: WitnessedHead } = {}): Promise<ChainVerdict> {
+  const batchSize = options.batchSize ?? 5_000;
   const listings = await purgeListings(prisma);
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
@@ -215,5 +245,33 @@ export async function verifyAuditChain(prisma: PrismaClient, batchSize = 5_000):
       cursor = row.seq;
     }
   }
+  const lastSeq = count > 0 ? cursor : 0n;
+  const tail = await tailProblem(prisma, lastSeq, prevHash, options.witnessed);
+  if (tail) return { ok: false, entries: count, ...tail };
   return { ok: true, entries: count, redacted, headSeq: count > 0 ? cursor.toString() : null, headHash: prevHash };
+}
+
+/**
+ * The end of the chain against what says where it should end: the head row in the database, then
+ * the head a witness outside the database saw. A deleted tail leaves no broken link inside the
+ * chain; it shows only here, as the range of entries that are missing.
+ */
+async function tailProblem(prisma: PrismaClient, lastSeq: bigint, lastHash: string, witnessed: WitnessedHead | undefined): Promise<Pick<Extract<ChainVerdict, { ok: false }>, 'brokenAtSeq' | 'problem' | 'message'> | undefined> {
+  const missing = (to: bigint) => (to === lastSeq + 1n ? `entry ${to.toString()} is missing` : `entries ${(lastSeq + 1n).toString()}..${to.toString()} are missing`);
+  const head = await prisma.auditHead.findUnique({ where: { id: 1 } });
+  if (head && head.seq > lastSeq) {
+    return { brokenAtSeq: (lastSeq + 1n).toString(), problem: 'truncated', message: `${missing(head.seq)}: the ledger's head record says entry ${head.seq.toString()} (hash ${head.hash.slice(0, 12)}...) was appended on ${head.updatedAt.toISOString()}, but the chain ends at entry ${lastSeq.toString()}` };
+  }
+  if (head && head.seq === lastSeq && head.hash !== lastHash) {
+    return { brokenAtSeq: lastSeq.toString(), problem: 'edited', message: `the last entry ${lastSeq.toString()} is not the one the ledger's head record names (hash ${head.hash.slice(0, 12)}...)` };
+  }
+  if (!witnessed) return undefined;
+  if (witnessed.seq > lastSeq) {
+    return { brokenAtSeq: (lastSeq + 1n).toString(), problem: 'truncated', message: `${missing(witnessed.seq)}: ${witnessed.by} witnessed entry ${witnessed.seq.toString()} (hash ${witnessed.hash.slice(0, 12)}...) at ${witnessed.at}, but the chain ends at entry ${lastSeq.toString()}` };
+  }
+  const row = await prisma.auditEntry.findUnique({ where: { seq: witnessed.seq }, select: { hash: true } });
+  if (row && row.hash !== witnessed.hash) {
+    return { brokenAtSeq: witnessed.seq.toString(), problem: 'witness_mismatch', message: `entry ${witnessed.seq.toString()} is not the one ${witnessed.by} witnessed at ${witnessed.at} (hash ${witnessed.hash.slice(0, 12)}...): the chain was rewritten up to there` };
+  }
+  return undefined;
 }

@@ -94,4 +94,38 @@ describe('audit ledger', () => {
     await prisma.auditEntry.update({ where: { seq: 2n }, data: { actor: forged.actor, hash: entryHash(forged) } });
     expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, brokenAtSeq: '3', problem: 'chain_link_broken' });
   });
+
+  it.each([1, 3, 5])('reports a deleted tail of %i entries with the missing range, and never reuses their numbers', async (cut) => {
+    await seed(8);
+    await prisma.$executeRawUnsafe(`DELETE FROM audit_entry WHERE seq > ${8 - cut}`);
+    const range = cut === 1 ? 'entry 8 is missing' : `entries ${9 - cut}..8 are missing`;
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, problem: 'truncated', brokenAtSeq: String(9 - cut), message: expect.stringContaining(range) });
+    // The next append takes entry 9 and links to entry 8's hash: the gap stays, it does not close.
+    const [next] = await appendAuditEvents(prisma, [event(100)]);
+    expect(next!.seq).toBe(9n);
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, problem: 'missing_or_reordered', brokenAtSeq: '9', message: expect.stringContaining(`entries ${9 - cut}..8 are missing`) });
+  });
+
+  it('keeps its head row moving forward only: rolling it back is refused by the database', async () => {
+    await seed(3);
+    await expect(prisma.$executeRawUnsafe(`UPDATE audit_head SET seq = 1`)).rejects.toThrow(/audit_head moves forward only/);
+    await expect(prisma.$executeRawUnsafe(`INSERT INTO audit_head (id, seq, hash, updated_at) VALUES (2, 1, 'x', now())`)).rejects.toThrow(/audit_head_single_row|duplicate|check/);
+  });
+
+  it('compares its end with a witnessed head: a tail cut together with the head row, or a rewritten tail', async () => {
+    await seed(6);
+    const last = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: 6n } });
+    const witnessed = { seq: 6n, hash: last.hash, at: '2026-12-07T12:00:00.000Z', by: 'the test witness' };
+    expect(await verifyAuditChain(prisma, { witnessed })).toMatchObject({ ok: true, entries: 6 });
+    // Someone with full control of the database cuts the tail and puts the head row back.
+    await prisma.$executeRawUnsafe(`DELETE FROM audit_entry WHERE seq > 4`);
+    await prisma.$executeRawUnsafe(`ALTER TABLE audit_head DISABLE TRIGGER audit_head_forward_only`);
+    await prisma.$executeRawUnsafe(`UPDATE audit_head SET seq = 4, hash = (SELECT hash FROM audit_entry WHERE seq = 4)`);
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, entries: 4 });
+    expect(await verifyAuditChain(prisma, { witnessed })).toMatchObject({ ok: false, problem: 'truncated', brokenAtSeq: '5', message: expect.stringMatching(/^entries 5\.\.6 are missing: the test witness witnessed entry 6/) });
+    // ...or appends a new, self-consistent tail in its place: the hash at 6 is not the witnessed one.
+    await appendAuditEvents(prisma, [event(50), event(51)]);
+    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true, entries: 6 });
+    expect(await verifyAuditChain(prisma, { witnessed })).toMatchObject({ ok: false, problem: 'witness_mismatch', brokenAtSeq: '6' });
+  });
 });

@@ -39,3 +39,9 @@ export const { archiveClosedRuns } = proxyActivities<ArchiveActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
 });
+
+/** The ledger notary's look at the head: quick, retried while the database is down. */
+export const { readLedgerHead } = proxyActivities<ArchiveActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
