@@ -1,6 +1,8 @@
-// Sign-in, the signed-in user and their own open work, users and API tokens (admin), and the calendar feed (joined to the
-// route table in ./routes.ts). Sessions live in a signed cookie over a server-side session row
-// (services/users.ts): automatic logoff after inactivity is enforced on the server.
+// Sign-in, the signed-in user and their own open work, users, service accounts, sign-in locks and
+// API tokens (admin; a person's own tokens: anyone), and the calendar feed (joined to the route table
+// in ./routes.ts). Sessions live in a signed cookie over a server-side session row
+// (services/users.ts): automatic logoff after inactivity is enforced on the server; failed sign-ins
+// are throttled (services/sign-in-throttle.ts).
 import {
   CalendarFeedSchema,
   CreateServiceAccountBodySchema,

@@ -126,7 +126,7 @@ export function registerUserCommands(program: Command): void {
         const body = o.email !== undefined ? { scope: 'account', key: o.email } : { scope: 'address', key: o.address };
         const lifted = await api().post<SignInLock>('/api/sign-in-locks/lift', body);
         print(lifted, o.json, () => `sign-in lock on ${lifted.scope} ${lifted.key} lifted`);
-      }, { key: o.email !== undefined ? '--email' : '--address', scope: '--email' }),
+      }, { key: o.email !== undefined ? '--email' : '--address' }),
     );
 
   program

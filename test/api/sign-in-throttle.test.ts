@@ -7,6 +7,7 @@
 // injected clock, moved by the test: nothing waits for a lock to expire.
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describeEntry } from '../../activities/audit/timeline';
 import { startApiServer, type ApiServer } from '../../api/server';
 import { createPrismaClient } from '../../db/client';
 import { UserService } from '../../services/users';
@@ -83,6 +84,9 @@ describe('sign-in throttling', () => {
     const recorded = await locks(email);
     expect(recorded.map((e) => (e.detail as { failures: number }).failures)).toEqual([5, 6, 7, 8, 9, 10, 11]);
     expect(recorded[0]).toMatchObject({ actor: 'system:sign-in-throttle', rule: '45 CFR 164.308(a)(5)(ii)(C)', detail: { scope: 'account', lockSeconds: 60 } });
+    expect(describeEntry({ ...recorded[0]!, purgedBy: null }, new Map(), 'UTC')).toMatch(
+      new RegExp(`^sign-in locked for ${email.replace(/\./g, '\\.')} until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d after 5 failed attempts \\(last from 198\\.51\\.100\\.\\d+\\)$`),
+    );
 
     // Once the lock has passed, the right password works and clears the count.
     advance(901);
