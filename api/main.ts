@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       port: config.API_PORT,
       services: opened.services,
       auth: authOptionsFromConfig(config),
-      console: { temporalUiUrl: config.TEMPORAL_UI_URL, temporalNamespace: config.TEMPORAL_NAMESPACE },
+      console: { temporalUiUrl: config.TEMPORAL_UI_URL, temporalNamespace: config.TEMPORAL_NAMESPACE, mailDir: config.PRACTICEFLOW_DEV_MAILBOX },
       codecOrigins: codecOriginsOf(config),
     });
   } catch (err) {
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
       .catch((err: unknown) => {
         console.error(maskedText(err instanceof Error ? err.message : err));
         process.exitCode = 1;
-      });
+      })
+      // Nothing is left to finish: do not wait for idle pool timers.
+      .finally(() => process.exit());
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

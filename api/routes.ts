@@ -1,7 +1,7 @@
 // The API's routes as data: method, path, input schemas, result schema and handler. The Hono app
 // (./app.ts) serves exactly these, and the OpenAPI document (./openapi.ts) is generated from the
 // same table, so the two cannot disagree.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { auditRoutes } from './audit-routes';
 import { authRoutes } from './auth-routes';
 import { codecRoutes } from './codec-routes';
@@ -74,6 +74,8 @@ import {
  * When someone is signed in it may only name them (absent, it is them): see api/access.ts.
  */
 export const ACTOR_HEADER = 'X-PracticeFlow-Actor';
+
+const LiveSchema = z.object({ ok: z.literal(true) });
 
 /** The services the routes call (services/open.ts builds them). */
 export type ApiServices = Services;
@@ -159,13 +161,24 @@ export const routes: RouteSpec[] = [
     method: 'get',
     path: '/api/health',
     operationId: 'health',
-    summary: 'Whether Temporal and the database answer (503 when either does not)',
+    summary: 'Readiness: whether Temporal and the database answer (503 when either does not)',
     tag: 'system',
     result: { status: 200, schema: HealthSchema, description: 'Both answer (503 with the same body when one does not)' },
     statusOf: (result) => ((result as Health).ok ? 200 : 503),
     access: 'public',
     errors: [],
     handle: ({ flows }) => flows.health(),
+  },
+  {
+    method: 'get',
+    path: '/api/live',
+    operationId: 'live',
+    summary: 'Liveness: the API process answers (nothing else is checked; see /api/health for readiness)',
+    tag: 'system',
+    result: { status: 200, schema: LiveSchema, description: 'The process answers' },
+    access: 'public',
+    errors: [],
+    handle: async () => ({ ok: true as const }),
   },
   {
     method: 'post',

