@@ -9,7 +9,7 @@ import { describeEntry } from '../../activities/audit/timeline';
 import { startApiServer } from '../../api/server';
 import { runPracticeflow, NO_STACK } from '../support/cli';
 import { databaseUrl } from '../support/db';
-import { ADMIN, eventually, isoDay, TEST_AUTH, TEST_PASSWORD, TIME_ZONE, useApiStack } from './stack';
+import { ADMIN, eventually, isoDay, TEST_AUTH, TEST_PASSWORD, TIME_ZONE, useApiStack, hireBody } from './stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -20,15 +20,7 @@ const FLOW = 'onboarding-h-8001';
 
 const stack = useApiStack();
 
-const hire = (hireId: string, extra: Record<string, unknown> = {}) => ({
-  hireId,
-  name: 'Dana Reyes',
-  email: `${hireId}@staff.example`,
-  role: 'medical_assistant',
-  startDate: isoDay(30),
-  managerEmail: MANAGER,
-  ...extra,
-});
+const hire = (hireId: string, extra: Record<string, unknown> = {}) => hireBody(hireId, extra, MANAGER);
 
 /** A request with exactly this token (null: anonymous), whoever the body names. */
 const as = (token: string | null, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) => stack.request(method, path, body, headers, { token });

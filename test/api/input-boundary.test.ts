@@ -8,18 +8,10 @@ import { createApiApp } from '../../api/app';
 import type { ApiServices } from '../../api/routes';
 import { ConfigError, loadConfig } from '../../config/env';
 import { textProblems } from '../../domain/text';
-import { isoDay, temporalHas, useApiStack } from './stack';
+import { isoDay, temporalHas, useApiStack, hireBody } from './stack';
 
 const MANAGER = 'boundary-manager@clinic.example';
-const hire = (hireId: string, extra: Record<string, unknown> = {}) => ({
-  hireId,
-  name: 'Dana Reyes',
-  email: `${hireId}@staff.example`,
-  role: 'medical_assistant',
-  startDate: isoDay(30),
-  managerEmail: MANAGER,
-  ...extra,
-});
+const hire = (hireId: string, extra: Record<string, unknown> = {}) => hireBody(hireId, extra, MANAGER);
 
 const stack = useApiStack();
 

@@ -8,7 +8,7 @@ import { createApiApp } from '../../api/app';
 import { freePort } from '../../devstack/temporal';
 import { createServices } from '../../services/open';
 import { PracticeProfileSchema } from '../../domain/practice/profile';
-import { eventually, FORGETFUL_NAMESPACE, isoDay, temporalHas, useApiStack, TASK_QUEUE, TIME_ZONE } from './stack';
+import { eventually, FORGETFUL_NAMESPACE, isoDay, temporalHas, useApiStack, TASK_QUEUE, TIME_ZONE, hireBody } from './stack';
 import { TEST_DATA_CONVERTER } from '../support/encryption';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -16,15 +16,7 @@ import { TEST_DATA_CONVERTER } from '../support/encryption';
 const MANAGER = 'manager@clinic.example';
 const HR = 'hr@clinic.example';
 
-const hire = (hireId: string, extra: Record<string, unknown> = {}) => ({
-  hireId,
-  name: 'Dana Reyes',
-  email: `${hireId}@staff.example`,
-  role: 'medical_assistant',
-  startDate: isoDay(30),
-  managerEmail: MANAGER,
-  ...extra,
-});
+const hire = (hireId: string, extra: Record<string, unknown> = {}) => hireBody(hireId, extra, MANAGER);
 
 const stack = useApiStack();
 

@@ -233,6 +233,17 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
   }
 }
 
+/** An onboarding request body (POST /api/onboarding): a medical assistant starting in 30 days. */
+export const hireBody = (hireId: string, extra: Record<string, unknown> = {}, manager = ADMIN) => ({
+  hireId,
+  name: 'Dana Reyes',
+  email: `${hireId}@staff.example`,
+  role: 'medical_assistant',
+  startDate: isoDay(30),
+  managerEmail: manager,
+  ...extra,
+});
+
 /** A claim appeal request body as the API and CLI take it (dates relative to today). */
 export const appealBody = (appealId: string, extra: Record<string, unknown> = {}, people = { staff: 'billing@clinic.example', manager: 'manager@clinic.example' }) => ({
   appealId,
