@@ -16,7 +16,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldProblem } from '../domain/errors';
-import { invalid, ServiceError, TooManyRequestsError, type ServiceErrorType } from '../services/errors';
+import { invalid, ServiceError, toServiceError, TooManyRequestsError, type ServiceErrorType } from '../services/errors';
 import { actorFor, authorize, checkStaffTarget, staffView } from './access';
 import { authenticate, requestAuth, SESSION_COOKIE, type ApiAuthOptions, type AppEnv } from './auth';
 import { browserGuard, securityHeaders, type CrossOriginRule } from './browser-guard';
@@ -173,7 +173,10 @@ export function createApiApp(services: ApiServices, options: ApiAppOptions = {})
 
   app.onError((err, c) => {
     if (err instanceof TooManyRequestsError) c.header('Retry-After', String(err.retryAfterSeconds));
-    if (err instanceof ServiceError) return c.json({ error: err.toJSON() }, STATUS[err.type]);
+    // What a service let through unmapped (a zod error, an id that is not an identifier, Temporal
+    // unreachable) still gets its status here; only what nothing recognises is a 500.
+    const mapped = err instanceof ServiceError ? err : toServiceError(err, { operation: `${c.req.method} ${c.req.path}` });
+    if (mapped) return c.json({ error: mapped.toJSON() }, STATUS[mapped.type]);
     const id = c.get('requestId');
     logError(err, `${c.req.method} ${c.req.path} (request ${id})`);
     return c.json({ error: { ...errorBody('Internal', `internal error: the request could not be completed (request id ${id}; the details are in the server log under it)`).error, requestId: id } }, 500);

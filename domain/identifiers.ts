@@ -19,16 +19,31 @@ import { z } from 'zod';
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+const rule = (what: string, example: string): string => `must be 1-64 letters, digits, ., - or _: ${what} such as ${example}, never a name`;
+
 /** An identifier field: `example` goes in the error message (e.g. "h-1042"). */
-export const identifierSchema = (what: string, example: string) =>
-  z.string().regex(IDENTIFIER, `must be 1-64 letters, digits, ., - or _: ${what} such as ${example}, never a name`);
+export const identifierSchema = (what: string, example: string) => z.string().regex(IDENTIFIER, rule(what, example));
 
 export const isIdentifier = (value: string): boolean => IDENTIFIER.test(value);
 
-/** A plaintext-visible id (workflow id, schedule id) from a fixed prefix and identifiers. */
-export function temporalId(prefix: string, ...parts: string[]): string {
-  for (const part of parts) {
-    if (!isIdentifier(part)) throw new Error(`${prefix}: "${part}" is not an identifier (Temporal ids carry identifiers only, never names or free text)`);
+/** An id was to be built from something that is not an identifier: a 400 naming the field (services/errors.ts). */
+export class NotAnIdentifierError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'NotAnIdentifierError';
   }
-  return [prefix, ...parts].join('-');
+}
+
+/**
+ * A plaintext-visible id (workflow id, schedule id) from a fixed prefix and identifiers, each
+ * named by its field: `temporalId('credential', { credentialId })` is `credential-<credentialId>`.
+ */
+export function temporalId(prefix: string, parts: Record<string, string>): string {
+  for (const [field, value] of Object.entries(parts)) {
+    if (!isIdentifier(value)) throw new NotAnIdentifierError(field, `${rule('an identifier', 'h-1042')} (Temporal ids carry identifiers only)`);
+  }
+  return [prefix, ...Object.values(parts)].join('-');
 }

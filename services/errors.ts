@@ -5,6 +5,7 @@ import { isGrpcServiceError, QueryNotRegisteredError, ServiceError as TemporalSe
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { describeProblems, ErrorTypes, zodProblems, type FieldProblem } from '../domain/errors';
+import { NotAnIdentifierError } from '../domain/identifiers';
 import { textProblems } from '../domain/text';
 
 /**
@@ -131,6 +132,7 @@ export interface ErrorContext {
 export function toServiceError(err: unknown, ctx: ErrorContext): ServiceError | undefined {
   if (err instanceof ServiceError) return err;
   if (err instanceof z.ZodError) return invalid(fieldProblems(err));
+  if (err instanceof NotAnIdentifierError) return invalid([{ path: err.field, message: err.reason }]);
 
   if (err instanceof WorkflowUpdateFailedError) return fromWorkflowFailure(err.cause, ctx);
   if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -61,7 +61,7 @@ export const AppealRequestSchema = z
 export type AppealRequest = z.infer<typeof AppealRequestSchema>;
 export type AppealRequestInput = z.input<typeof AppealRequestSchema>;
 
-export const appealWorkflowId = (appealId: string): string => temporalId('appeal', appealId);
+export const appealWorkflowId = (appealId: string): string => temporalId('appeal', { appealId });
 
 /** The first appeal level of a payer type (Medicare FFS: redetermination). */
 export function firstAppealLevel(payer: Payer): AppealLevel {

@@ -78,7 +78,7 @@ export type CredentialChange = z.infer<typeof CredentialChangeSchema>;
 export const RetireSchema = z.object({ by: ActorSchema, reason: z.string().trim().min(3, 'must say why the credential is retired').max(2000) });
 export type RetireInput = z.infer<typeof RetireSchema>;
 
-export const credentialWorkflowId = (credentialId: string): string => temporalId('credential', credentialId);
+export const credentialWorkflowId = (credentialId: string): string => temporalId('credential', { credentialId });
 
 export function ruleFor(credential: Pick<Credential, 'type' | 'jurisdiction' | 'dueDate'>): CredentialRule {
   return credentialRule(credential.type, credential.jurisdiction, credential.dueDate);

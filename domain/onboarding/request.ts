@@ -50,4 +50,4 @@ export type ChangeStartDateInput = z.infer<typeof ChangeStartDateSchema>;
 export const HepBReversalSchema = z.object({ by: ActorSchema, note: z.string().max(2000).optional() }).strict();
 export type HepBReversalInput = z.infer<typeof HepBReversalSchema>;
 
-export const onboardingWorkflowId = (hireId: string): string => temporalId('onboarding', hireId);
+export const onboardingWorkflowId = (hireId: string): string => temporalId('onboarding', { hireId });

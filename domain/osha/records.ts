@@ -104,5 +104,5 @@ export type BbpTrainingRecorded = z.infer<typeof BbpTrainingRecordedSchema>;
 export const BBP_CYCLE_DAYS = 365;
 
 export function bbpWorkflowIdOf(employeeId: string): string {
-  return temporalId('osha-bbp', employeeId);
+  return temporalId('osha-bbp', { employeeId });
 }

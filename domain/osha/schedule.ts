@@ -34,11 +34,11 @@ export function scheduledObligations(site: SiteProfile): ScheduledObligation[] {
 
 /** One schedule per obligation and site. */
 export function scheduleIdOf(siteId: string, obligation: ScheduledObligation): string {
-  return temporalId('osha', siteId, obligation);
+  return temporalId('osha', { siteId, obligation });
 }
 
 export function siteWorkflowIdOf(siteId: string): string {
-  return temporalId('osha-site', siteId);
+  return temporalId('osha-site', { siteId });
 }
 
 /** The business key of an occurrence: the id of its flow and of its record row. */
@@ -48,7 +48,7 @@ export function occurrenceKeyOf(siteId: string, occ: Occurrence): string {
 }
 
 export function occurrenceWorkflowIdOf(occurrenceKey: string): string {
-  return temporalId('osha-occurrence', ...occurrenceKey.split(':'));
+  return temporalId('osha-occurrence', Object.fromEntries(occurrenceKey.split(':').map((part, i) => [`occurrenceKey.${i}`, part])));
 }
 
 export interface Notice {

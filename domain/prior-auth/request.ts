@@ -54,9 +54,9 @@ export const PriorAuthRequestSchema = z
 export type PriorAuthRequest = z.infer<typeof PriorAuthRequestSchema>;
 export type PriorAuthRequestInput = z.input<typeof PriorAuthRequestSchema>;
 
-export const priorAuthWorkflowId = (authorizationId: string): string => temporalId('prior-auth', authorizationId);
+export const priorAuthWorkflowId = (authorizationId: string): string => temporalId('prior-auth', { authorizationId });
 /** The claim-appeal flow a denied authorization hands over to (first appeal of this authorization). */
-export const appealWorkflowId = (authorizationId: string, n = 1): string => temporalId('appeal', authorizationId, String(n));
+export const appealWorkflowId = (authorizationId: string, n = 1): string => temporalId('appeal', { authorizationId, appealNumber: String(n) });
 
 const OffsetDateTime = (what: string) =>
   instantSchema('2027-03-12T17:00:00-05:00', what);

@@ -178,7 +178,7 @@ describe('onboarding API', () => {
       start('[{"hireId": "h-3005"}]', { name: 'a body that is not an object', field: '(body)', message: /must be a JSON object, not an array/ }),
       start(hire('h-3006', { salary: 52000 }), { name: 'unknown extra field', field: 'salary', message: /is not a known field/, hireId: 'h-3006' }),
       start(hire('h-3007', { email: 'dana-at-clinic' }), { name: 'bad email', field: 'email', message: /must be an email address/, hireId: 'h-3007' }),
-      start(hire('Dana Reyes', { email: 'dana@staff.example' }), { name: 'hireId that is a name', field: 'hireId', message: /an identifier such as h-1042, not a name/ }),
+      start(hire('Dana Reyes', { email: 'dana@staff.example' }), { name: 'hireId that is a name', field: 'hireId', message: /a hire identifier such as h-1042, never a name/ }),
       start(hire('../../etc/passwd', { email: 'dana@staff.example' }), { name: 'hireId that is a path', field: 'hireId', message: /must be 1-64 letters, digits/ }),
       start(hire('h-3010', { jobLengthDays: -5 }), { name: 'negative jobLengthDays', field: 'jobLengthDays', message: /must be at least 1/, hireId: 'h-3010' }),
       start(hire('h-3011', { practice: { timeZone: 'Mars/Olympus_Mons' } }), { name: 'bad practice.timeZone', field: 'practice.timeZone', message: /must be an IANA time zone/, hireId: 'h-3011' }),
@@ -296,7 +296,7 @@ describe('onboarding API', () => {
     );
     const start = json.paths['/api/onboarding'].post;
     const body = start.requestBody.content['application/json'].schema;
-    expect(body.properties.hireId.pattern).toBe('^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$');
+    expect(body.properties.hireId.pattern).toBe('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$');
     expect(body.properties.role.enum).toContain('medical_assistant');
     expect(body.required).toEqual(expect.arrayContaining(['hireId', 'name', 'email', 'role', 'startDate', 'managerEmail']));
     expect(body.additionalProperties).toBe(false);

@@ -154,7 +154,7 @@ describe('practiceflow osha (through the API)', () => {
     ]);
     expect(failed(runs[0]!, 2, 'bad --duration')).toMatch(/^error: option '--duration <minutes>' argument 'half an hour' is invalid\. must be a whole number of minutes, 1 to 1440\n/);
     expect(failed(runs[1]!, 2, '--duration 0')).toMatch(/^error: option '--duration <minutes>' argument '0' is invalid\./);
-    expect(failed(runs[2]!, 2, 'a name in --participants')).toMatch(/^error: option '--participants <ids>' argument 'Jane Doe' is invalid\. "Jane Doe" must be an identifier/);
+    expect(failed(runs[2]!, 2, 'a name in --participants')).toMatch(/^error: option '--participants <ids>' argument 'Jane Doe' is invalid\. "Jane Doe" must be 1-64 letters, digits, \., - or _: an identifier such as h-1042, never a name/);
     expect(failed(runs[3]!, 2, 'bad --corrective')).toMatch(/^error: option '--corrective <action\|owner\|YYYY-MM-DD>' argument 'order new containers' is invalid\. must be "<action>\|<owner>"/);
     expect(failed(runs[4]!, 2, 'bad --status')).toMatch(/^error: option '--status <status>' argument 'late' is invalid\. Allowed choices are open, overdue, upcoming, completed\./);
 

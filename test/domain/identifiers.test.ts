@@ -29,7 +29,7 @@ describe('identifiers in what Temporal shows in plaintext', () => {
     expect(siteWorkflowIdOf('main')).toBe('osha-site-main');
     expect(scheduleIdOf('main', 'fire_drill')).toBe('osha-main-fire_drill');
     expect(occurrenceWorkflowIdOf('main:fire_drill:2027-Q1:night')).toBe('osha-occurrence-main-fire_drill-2027-Q1-night');
-    expect(() => onboardingWorkflowId('Dana Reyes')).toThrow(/"Dana Reyes" is not an identifier/);
-    expect(() => temporalId('prior-auth', 'mrn 001234')).toThrow(/identifiers only/);
+    expect(() => onboardingWorkflowId('Dana Reyes')).toThrow(/^hireId: must be 1-64 letters, digits, ., - or _/);
+    expect(() => temporalId('prior-auth', { patientRef: 'mrn 001234' })).toThrow(/identifiers only/);
   });
 });
