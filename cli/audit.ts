@@ -27,11 +27,11 @@ import { positiveInt, withFlagNames } from './options';
  * This machine's key ring when it has one. Without one, the ledger can still be read and a
  * decrypted history (what the API answers) replayed; encrypted payloads are refused by name.
  */
-function replayDataConverter(config: Config): PracticeFlowDataConverter {
+function localDataConverter(config: Config, replayOnly: boolean): PracticeFlowDataConverter {
   try {
     return practiceFlowDataConverter(keyRingOf(config));
   } catch (err) {
-    if (err instanceof ConfigError) return keylessDataConverter();
+    if (err instanceof ConfigError) return keylessDataConverter({ replayOnly });
     throw err;
   }
 }
@@ -55,7 +55,7 @@ function backend(config: Config, actor: string): Backend {
       close: async () => undefined,
     };
   }
-  const opened = openServices(config, { databaseUrl: config.DATABASE_URL, dataConverter: replayDataConverter(config) });
+  const opened = openServices(config, { databaseUrl: config.DATABASE_URL, dataConverter: localDataConverter(config, false) });
   const call = async <T>(method: 'get' | 'post', path: string, query: Record<string, string | number | undefined>, body: unknown): Promise<T> => {
     const [route, params] = matchRoute(method, path);
     const q = Object.fromEntries(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
@@ -387,7 +387,7 @@ export function registerAuditCommands(program: Command): void {
       }
       const code = o.workflows ? { workflowsPath: o.workflows } : config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : { workflowsPath: WORKFLOWS_ENTRY };
       // The API answers the history decrypted; a raw file from Temporal needs this machine's keys.
-      const result = { ...(await replayHistory(historyFromJson(json), flowId, code, replayDataConverter(config))), source };
+      const result = { ...(await replayHistory(historyFromJson(json), flowId, code, localDataConverter(config, true))), source };
       out(o.json, result, () => formatReplay(result));
       if (!result.ok) process.exitCode = 2;
     });

@@ -21,11 +21,15 @@ export function practiceFlowDataConverter(ring: KeyRing): PracticeFlowDataConver
 
 /**
  * For a process that holds no keys but may still read what needs none (the CLI's database mode
- * reading the ledger): plaintext passes, anything encrypted is refused naming the variable, and
- * nothing is ever sent unencrypted.
+ * reading the ledger; replaying a history the API already decrypted): plaintext passes, anything
+ * encrypted is refused naming the variable. `replayOnly`: what it encodes never leaves the
+ * process (a replay's commands), so it passes too; otherwise nothing is sent unencrypted.
  */
 class KeylessCodec implements PayloadCodec {
-  async encode(): Promise<Payload[]> {
+  constructor(private readonly replayOnly: boolean) {}
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    if (this.replayOnly) return payloads;
     throw new PayloadDecryptionError('PAYLOAD_ENCRYPTION_KEYS is not set here: nothing is sent to Temporal unencrypted');
   }
 
@@ -35,6 +39,6 @@ class KeylessCodec implements PayloadCodec {
   }
 }
 
-export function keylessDataConverter(): PracticeFlowDataConverter {
-  return { payloadCodecs: [new KeylessCodec()], failureConverterPath: FAILURE_CONVERTER_PATH };
+export function keylessDataConverter(options: { replayOnly?: boolean } = {}): PracticeFlowDataConverter {
+  return { payloadCodecs: [new KeylessCodec(options.replayOnly ?? false)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -66,7 +66,8 @@ describe('task Updates', () => {
       type: 'ValidationError',
       message: expect.stringMatching(/^evidence\.certificate: /),
     });
-    expect(await refusal(complete({ taskKey: 'hazcom_training', by: MANAGER, completedAt: '2999-01-01T00:00:00Z' }))).toMatchObject({ message: 'completedAt: must not be in the future' });
+    expect(await refusal(complete({ taskKey: 'hazcom_training', by: MANAGER, completedAt: '2190-01-01T00:00:00Z' }))).toMatchObject({ message: 'completedAt: must not be in the future' });
+    expect(await refusal(complete({ taskKey: 'hazcom_training', by: MANAGER, completedAt: '2999-01-01T00:00:00Z' }))).toMatchObject({ message: 'completedAt: must be between 1900-01-01 and 2199-12-31' });
     expect(await refusal(complete({ taskKey: 'hepb_vaccine_offer', by: MANAGER }))).toMatchObject({ message: 'outcome: is required: one of accepted, declined' });
     expect(await refusal(complete({ taskKey: 'hepb_vaccine_offer', by: MANAGER, outcome: 'maybe' }))).toMatchObject({ message: 'outcome: must be one of accepted, declined' });
     expect(await handle.query(checklistQuery)).toEqual(before);
