@@ -11,6 +11,8 @@ export const ErrorTypes = {
   conflict: 'Conflict',
   /** The mail server refused a message permanently (5xx): not retried; the flow escalates instead. */
   emailRejected: 'EmailRejected',
+  /** The database refused a write permanently (a value or constraint): not retried; the flow opens an incident. */
+  dataError: 'DataError',
 } as const;
 export type ErrorType = (typeof ErrorTypes)[keyof typeof ErrorTypes];
 
