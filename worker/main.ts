@@ -10,11 +10,15 @@ import { practiceFlowDataConverter } from '../encryption/data-converter';
 import { createPracticeFlowWorker } from './create-worker';
 import { ensureWorkerSchedules, openWorkerDependencies } from './dependencies';
 import { serveWorkerHealth } from './health';
+import { armFaultPointFromEnv } from '../faults/seam';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   // The SDK's and the activities' log lines, secrets masked; SIGINT/SIGTERM still drain the worker.
   Runtime.install({ logger: maskedRuntimeLogger(config.WORKER_LOG_LEVEL) });
+  // The fault suite's seam (faults/seam.ts): unset everywhere else; refused in production.
+  const faults = armFaultPointFromEnv();
+  if (faults) console.error(faults);
   const missing = (['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
   if (missing.length > 0) {
     console.error(`The worker needs ${missing.join(', ')} (or use \`npm start\`, which provides local ones).`);

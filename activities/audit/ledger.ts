@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { crashPoint } from '../../faults/seam';
 import type { AuditEvent } from '../contracts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -103,6 +104,8 @@ export async function appendInTransaction(tx: LedgerTx, events: AuditEvent[]): P
   if (seq !== headSeq) {
     const updatedAt = new Date();
     await tx.auditHead.upsert({ where: { id: 1 }, create: { id: 1, seq, hash: prevHash, updatedAt }, update: { seq, hash: prevHash, updatedAt } });
+    // Rows and head written, transaction open: the fault suite kills the worker here.
+    crashPoint('ledger-append', `${written.length} event(s), seq ${(headSeq + 1n).toString()}..${seq.toString()}, first ${events[0]?.businessKey ?? ''}`);
   }
   return written;
 }

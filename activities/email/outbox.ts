@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { ErrorTypes } from '../../domain/errors';
+import { crashPoint } from '../../faults/seam';
 import type { EmailReceipt, EngineActivities, OutboundEmail } from '../contracts';
 
 export interface EmailDeps {
@@ -89,6 +90,8 @@ export function createEmailActivities(deps: EmailDeps): Pick<EngineActivities, '
         }
         throw ApplicationFailure.retryable(`mail not sent yet (${err.responseCode ?? err.code ?? 'connection'}): ${reason}`, 'EmailDeferred');
       }
+      // The window itself: accepted by SMTP, not yet marked. The fault suite kills the worker here.
+      crashPoint('after-smtp-accept', `${email.businessKey} ${row.messageId}`);
       await deps.prisma.outboxEmail.update({
         where: { id: row.id },
         data: {
