@@ -1,10 +1,11 @@
 // One test file's stack: a fresh Postgres database, a real SMTP sink, a time-skipping Temporal
-// test server and a PracticeFlow worker with the real activities. Nothing is mocked; the only
-// seam is `afterSent`, which injects a crash after an email was accepted.
+// test server and a PracticeFlow worker with the real activities. Nothing is mocked; the seams
+// are `afterSent`, which injects a crash after an email was accepted, and `wrapActivities`,
+// which slows or fails a real activity.
 import { inject } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type AllActivities } from '../../activities';
 import { createSmtpTransport } from '../../activities/email/transport';
 import type { OutboundEmail } from '../../activities/contracts';
 import { startMailSink, type MailSink } from '../../devstack/mail-sink';
@@ -37,7 +38,16 @@ export interface EngineHarness {
   stop(): Promise<void>;
 }
 
-export async function startEngineHarness(opts: { afterSent?: (email: OutboundEmail) => void | Promise<void> } = {}): Promise<EngineHarness> {
+export interface EngineHarnessOptions {
+  afterSent?: (email: OutboundEmail) => void | Promise<void>;
+  /**
+   * Wraps the real activities the worker runs, to slow or fail one of them the way a database
+   * or mail server can (the real activity still does the work once let through).
+   */
+  wrapActivities?: (real: AllActivities) => AllActivities;
+}
+
+export async function startEngineHarness(opts: EngineHarnessOptions = {}): Promise<EngineHarness> {
   const db = await freshDatabase();
   const sink = await startMailSink({ port: 0 });
   const transport = createSmtpTransport(sink.url);
@@ -50,7 +60,9 @@ export async function startEngineHarness(opts: { afterSent?: (email: OutboundEma
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
       dataConverter: TEST_DATA_CONVERTER,
-      activities: createActivities({ prisma: db.prisma, transport, from: MAIL_FROM, afterSent: opts.afterSent, temporal: { client: env.client, taskQueue: TASK_QUEUE } }),
+      activities: (opts.wrapActivities ?? ((real) => real))(
+        createActivities({ prisma: db.prisma, transport, from: MAIL_FROM, afterSent: opts.afterSent, temporal: { client: env.client, taskQueue: TASK_QUEUE } }),
+      ),
       workflowBundlePath: inject('workflowBundlePath'),
       tuning: { shutdownGraceSeconds: 1 },
     });

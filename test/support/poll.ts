@@ -22,3 +22,18 @@ export async function closedStatus(handle: WorkflowHandle): Promise<string> {
   }
   throw new Error(`${handle.workflowId} did not close`);
 }
+
+/**
+ * Once the workflow has done all it can: closed, or waiting with no workflow task to run and only
+ * `activities` activities in flight (e.g. the one a test holds). For a test that must let a flow
+ * get as far as it will before it lets a held activity through.
+ */
+export async function settled(handle: WorkflowHandle, activities = 1): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const d = await handle.describe();
+    if (d.status.name !== 'RUNNING') return d.status.name;
+    if (!d.raw.pendingWorkflowTask && (d.raw.pendingActivities?.length ?? 0) <= activities) return d.status.name;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${handle.workflowId} did not settle`);
+}
