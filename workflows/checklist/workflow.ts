@@ -1,9 +1,11 @@
 // A checklist flow: any set of tasks a manager defines, run by the shared task engine.
-// It is also the smallest complete flow, used to prove the engine end to end.
-import { workflowInfo } from '@temporalio/workflow';
+// It is also the smallest complete flow, used to prove the engine end to end. A forgotten one
+// continues as new with its checklist once its history reaches the budget.
+import { continueAsNew, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import { PracticeCalendarSchema } from '../../domain/practice/calendar-settings';
 import { ActorSchema, EmailSchema, ReminderPolicySchema, TaskSpecSchema, type FlowView } from '../../domain/tasks/model';
+import { EngineCarriedSchema } from '../task-engine/carried';
 import { TaskEngine } from '../task-engine/engine';
 import { parseOrThrow } from '../task-engine/failures';
 
@@ -25,8 +27,13 @@ export const ChecklistFlowInputSchema = z
   });
 export type ChecklistFlowInput = z.input<typeof ChecklistFlowInputSchema>;
 
-export async function checklistFlow(rawInput: ChecklistFlowInput): Promise<FlowView> {
+/** What a run hands to the next (continue-as-new): its checklist. */
+export const ChecklistCarriedSchema = z.object({ engine: EngineCarriedSchema });
+export type ChecklistCarried = z.input<typeof ChecklistCarriedSchema>;
+
+export async function checklistFlow(rawInput: ChecklistFlowInput, rawCarried?: ChecklistCarried): Promise<FlowView> {
   const input = parseOrThrow(ChecklistFlowInputSchema, rawInput);
+  const carried = rawCarried === undefined ? undefined : parseOrThrow(ChecklistCarriedSchema, rawCarried);
   const engine = new TaskEngine({
     flowType: 'checklist',
     subjectId: workflowInfo().workflowId,
@@ -36,6 +43,8 @@ export async function checklistFlow(rawInput: ChecklistFlowInput): Promise<FlowV
     calendar: input.practice,
     reminders: input.reminders,
     tasks: input.tasks,
+    resume: carried?.engine,
+    continueAsNew: (engine) => continueAsNew<typeof checklistFlow>(input, { engine }),
   });
   return engine.run();
 }

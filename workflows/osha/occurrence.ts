@@ -2,7 +2,7 @@
 // the responsible person is told when it opens, reminded before it is due, the manager is
 // escalated to after; it is completed with its record (participants, duration, findings,
 // corrective actions), which is kept for its retention period.
-import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { OccurrenceRow } from '../../activities/contracts';
 import { BusinessCalendar } from '../../domain/calendar/business-calendar';
@@ -20,6 +20,7 @@ import {
 import { PracticeCalendarSchema, type PracticeCalendar } from '../../domain/practice/calendar-settings';
 import { ActorSchema, type FlowView, type ReminderPolicyInput, type TaskView } from '../../domain/tasks/model';
 import { recordOccurrence, sendEmail } from '../task-engine/activities';
+import { EngineCarriedSchema, type EngineCarried } from '../task-engine/carried';
 import { TaskEngine } from '../task-engine/engine';
 import { parseOrThrow, validationFailure } from '../task-engine/failures';
 import { recordOccurrenceUpdate } from './definitions';
@@ -61,6 +62,12 @@ export interface SafetyOccurrenceOptions {
   practice: PracticeCalendar;
   startedBy: string;
   reminders?: ReminderPolicyInput;
+  /** Sets one cycle's ledger and email keys apart from the next's under the same workflow id (BBP). */
+  cycle?: string;
+  /** The occurrence's checklist from the previous run: it was opened then (no second notice). */
+  resume?: EngineCarried;
+  /** Continues the flow as new once its history reaches the budget (see TaskEngine). */
+  continueAsNew?: (carried: EngineCarried) => Promise<never>;
 }
 
 export interface SafetyOccurrenceResult {
@@ -74,8 +81,9 @@ export function occurrenceTitle(siteId: string, occ: OccurrenceRef): string {
 }
 
 /**
- * Runs one occurrence to completion or cancellation. `onRecorded` lets a caller (the BBP cycle)
- * record a completion it learned of by signal through the same path as the Update.
+ * Runs one occurrence to completion or cancellation. `record` lets a caller (the BBP cycle)
+ * record a completion it learned of by signal through the same path as the Update (one change
+ * at a time, and the flow closes only after it).
  */
 export function startSafetyOccurrence(o: SafetyOccurrenceOptions): {
   done: Promise<SafetyOccurrenceResult>;
@@ -108,6 +116,9 @@ export function startSafetyOccurrence(o: SafetyOccurrenceOptions): {
     ],
     startDetail: { siteId: o.siteId, occurrenceKey: occ.key, period: occ.period, shift: occ.shift, employeeId: occ.employeeId, dueDate: occ.dueDate },
     completeThrough: 'recordOccurrence',
+    cycle: o.cycle,
+    resume: o.resume,
+    continueAsNew: o.continueAsNew,
   });
   let record: (OccurrenceRecord & { completedAt: string }) | undefined;
 
@@ -166,47 +177,58 @@ export function startSafetyOccurrence(o: SafetyOccurrenceOptions): {
     return view;
   };
 
-  setHandler(recordOccurrenceUpdate, complete, { validator: (raw) => void validate(raw) });
+  // The whole record (completion, ledger entry, table row) is one change: the flow closes after it.
+  const recordAsOneChange = (raw: OccurrenceRecordInput) => engine.change(() => complete(raw));
+  setHandler(recordOccurrenceUpdate, recordAsOneChange, { validator: (raw) => void validate(raw) });
 
   const done = (async (): Promise<SafetyOccurrenceResult> => {
     const running = engine.run();
-    await recordOccurrence(row('open'));
-    const recipients = [o.assignee.email, ...o.participantEmails.filter((e) => e !== o.assignee.email)];
-    const when = occ.at ? `${occ.dueDate} at ${occ.at}` : `by ${occ.dueDate}`;
-    const receipt = await sendEmail({
-      businessKey: `${workflowId}:opened`,
-      workflowId,
-      to: [o.assignee.email],
-      cc: recipients.slice(1),
-      subject: `[PracticeFlow] ${title}: due ${when}`,
-      text: [
-        `${title}`,
-        `Due: ${when} (${o.timeZone}).`,
-        occ.obligation === 'fire_drill'
-          ? 'This drill is unannounced: do not tell the staff in advance. Run it at the planned time, then record it (participants, duration, findings, corrective actions).'
-          : 'Record it when done: participants (employee identifiers), duration, findings and corrective actions.',
-        `Rule: ${occ.rule}`,
-        `Flow: ${workflowId}`,
-      ].join('\n'),
-      headers: { 'X-PracticeFlow-Flow': workflowId, 'X-PracticeFlow-Task': occ.obligation, 'X-PracticeFlow-Step': 'opened' },
-    });
-    await engine.recordEvent('notice.opened', o.startedBy, {
-      key: occ.obligation,
-      taskKey: occ.obligation,
-      rule: occ.rule,
-      detail: { to: [o.assignee.email], cc: recipients.slice(1), dueDate: occ.dueDate, plannedAt: occ.at, messageId: receipt.messageId },
-    });
+    // The occurrence's row and the notice to whoever runs it (and trainees), once: a continued
+    // run's occurrence was announced by the run that opened it.
+    if (!o.resume) {
+      await recordOccurrence(row('open'));
+      const recipients = [o.assignee.email, ...o.participantEmails.filter((e) => e !== o.assignee.email)];
+      const when = occ.at ? `${occ.dueDate} at ${occ.at}` : `by ${occ.dueDate}`;
+      const receipt = await sendEmail({
+        businessKey: `${workflowId}${o.cycle ? `:${o.cycle}` : ''}:opened`,
+        workflowId,
+        to: [o.assignee.email],
+        cc: recipients.slice(1),
+        subject: `[PracticeFlow] ${title}: due ${when}`,
+        text: [
+          `${title}`,
+          `Due: ${when} (${o.timeZone}).`,
+          occ.obligation === 'fire_drill'
+            ? 'This drill is unannounced: do not tell the staff in advance. Run it at the planned time, then record it (participants, duration, findings, corrective actions).'
+            : 'Record it when done: participants (employee identifiers), duration, findings and corrective actions.',
+          `Rule: ${occ.rule}`,
+          `Flow: ${workflowId}`,
+        ].join('\n'),
+        headers: { 'X-PracticeFlow-Flow': workflowId, 'X-PracticeFlow-Task': occ.obligation, 'X-PracticeFlow-Step': 'opened' },
+      });
+      await engine.recordEvent('notice.opened', o.startedBy, {
+        key: occ.obligation,
+        taskKey: occ.obligation,
+        rule: occ.rule,
+        detail: { to: [o.assignee.email], cc: recipients.slice(1), dueDate: occ.dueDate, plannedAt: occ.at, messageId: receipt.messageId },
+      });
+    }
     const view = await running;
     await recordOccurrence(row(view.status === 'completed' ? 'completed' : 'cancelled'));
     return { view, record };
   })();
 
-  return { done, record: complete, isOpen: () => engine.taskViewOf(occ.obligation)?.status === 'open' };
+  return { done, record: recordAsOneChange, isOpen: () => engine.taskViewOf(occ.obligation)?.status === 'open' };
 }
 
+/** What an occurrence flow hands to its next run (history budget): its checklist. */
+export const OccurrenceCarriedSchema = z.object({ engine: EngineCarriedSchema });
+export type OccurrenceCarried = z.input<typeof OccurrenceCarriedSchema>;
+
 /** An occurrence opened by a site's schedule (see oshaObligationFlow). */
-export async function oshaOccurrenceFlow(raw: OccurrenceFlowInput): Promise<FlowView> {
+export async function oshaOccurrenceFlow(raw: OccurrenceFlowInput, rawCarried?: OccurrenceCarried): Promise<FlowView> {
   const input = parseOrThrow(OccurrenceFlowInputSchema, raw);
+  const carried = rawCarried === undefined ? undefined : parseOrThrow(OccurrenceCarriedSchema, rawCarried);
   const occurrence = startSafetyOccurrence({
     flowType: 'osha_occurrence',
     siteId: input.siteId,
@@ -219,6 +241,8 @@ export async function oshaOccurrenceFlow(raw: OccurrenceFlowInput): Promise<Flow
     participantEmails: input.occurrence.obligation === 'fire_drill' ? [] : (input.contacts.participantEmails[input.occurrence.obligation] ?? []),
     practice: input.practice,
     startedBy: input.startedBy,
+    resume: carried?.engine,
+    continueAsNew: (engine) => continueAsNew<typeof oshaOccurrenceFlow>(input, { engine }),
   });
   return (await occurrence.done).view;
 }

@@ -1,12 +1,12 @@
 // The shared task engine, run inside a flow's workflow: a checklist of human tasks, each with
 // its reminder ladder, completed through validated Updates, audited at every state change.
 // Durable timers only (condition with timeout); dates come from the pure domain rules.
+// State changes run one at a time (./changes.ts); a run whose history grows long hands the
+// checklist to a fresh run (./history-budget.ts, ./carried.ts).
 import {
-  ActivityFailure,
   CancellationScope,
   condition,
   isCancellation,
-  log,
   patched,
   setHandler,
   workflowInfo,
@@ -14,6 +14,9 @@ import {
 } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { AuditEvent } from '../../activities/contracts';
+import type { EngineCarried } from './carried';
+import { OneChangeAtATime } from './changes';
+import { historyIsLong } from './history-budget';
 import { BusinessCalendar, type CalendarSettings } from '../../domain/calendar/business-calendar';
 import { conflictFailure, notFoundFailure, parseOrThrow, validationFailure } from './failures';
 import { dueDateOf, initialStepIndex, firstStepAtOrAfter, ladderStep, lateFrom, type LadderStep } from '../../domain/tasks/ladder';
@@ -37,15 +40,19 @@ import {
   type TaskStatus,
   type TaskView,
 } from '../../domain/tasks/model';
-import { renderNotice, renderUndeliverable, type NoticeContext } from '../../domain/tasks/notices';
 import { addTaskUpdate, cancelFlowUpdate, changeDueUpdate, checklistQuery, completeTaskUpdate } from './definitions';
-import { recordAudit, recordFlow, sendEmail } from './activities';
+import { recordAudit, recordFlow } from './activities';
+import { NoticeSender } from './notice-sender';
 
 export { SYSTEM_ACTOR } from './actor';
 import { SYSTEM_ACTOR } from './actor';
 
 /** Patch ids of changes to live workflow code (see test/replay). */
 export const PATCH_FLOW_PROJECTION = 'flow-projection';
+/** The flow closes only after the change that completed its last task has written its records. */
+export const PATCH_CLOSE_AFTER_CHANGES = 'engine-close-after-changes';
+/** A run whose history reached the budget continues as new with its checklist. */
+export const PATCH_ENGINE_CONTINUE_AS_NEW = 'engine-continue-as-new';
 
 export interface EngineOptions {
   flowType: string;
@@ -68,6 +75,18 @@ export interface EngineOptions {
   completeThrough?: string;
   /** Runs after a completion is recorded (e.g. onboarding's BBP training starts the yearly cycle). */
   afterCompletion?: (task: TaskView) => Promise<void>;
+  /**
+   * Sets the ledger and email keys apart when one workflow id runs several flows in turn (a BBP
+   * cycle per training): without it the next cycle's entries would be taken for the last one's.
+   */
+  cycle?: string;
+  /** The checklist handed over by the previous run (continue-as-new); the start is not audited again. */
+  resume?: EngineCarried;
+  /**
+   * Continues the flow as new with the checklist (and whatever the flow adds of its own), once the
+   * run's history reaches the budget. Without it the run goes on (short-lived flows).
+   */
+  continueAsNew?: (carried: EngineCarried) => Promise<never>;
 }
 
 interface TaskState {
@@ -92,32 +111,65 @@ export class TaskEngine {
   private completedAt?: string;
   private readonly startedAt: string;
   private readonly workflowId: string;
+  private readonly changes = new OneChangeAtATime();
+  private readonly notices: NoticeSender;
 
   constructor(private readonly options: EngineOptions) {
     this.calendar = new BusinessCalendar(options.calendar);
     this.defaultPolicy = ReminderPolicySchema.parse(options.reminders ?? {});
-    this.startedAt = new Date().toISOString();
     this.workflowId = workflowInfo().workflowId;
-    for (const spec of options.tasks) this.addTaskState(spec);
+    this.notices = new NoticeSender({
+      workflowId: this.workflowId,
+      title: options.title,
+      managerEmail: options.managerEmail,
+      calendar: this.calendar,
+      cycle: options.cycle,
+      event: (action, actor, extra) => this.event(action, actor, extra),
+      audit: (events) => this.audit(events),
+    });
+    if (options.resume) {
+      this.startedAt = options.resume.startedAt;
+      for (const task of options.resume.tasks) this.tasks.set(task.spec.key, { ...task });
+    } else {
+      this.startedAt = new Date().toISOString();
+      for (const spec of options.tasks) this.addTaskState(spec);
+    }
     this.registerHandlers();
+  }
+
+  /**
+   * Runs a change of the flow's state (an Update's handler, or a flow's own on a signal's behalf)
+   * after the changes before it have finished. When it had to wait (`waited`), it checks its
+   * preconditions again: what its validator saw may have changed.
+   */
+  change<T>(work: (turn: { waited: boolean }) => Promise<T>): Promise<T> {
+    return this.changes.run(work);
   }
 
   /** Runs the flow to completion or cancellation; returns the final checklist. */
   async run(): Promise<FlowView> {
     try {
-      await this.audit([
-        this.event('flow.started', this.options.startedBy, {
-          detail: {
-            title: this.options.title,
-            subjectId: this.options.subjectId,
-            managerEmail: this.options.managerEmail,
-            timeZone: this.calendar.timeZone,
-            ...this.options.startDetail,
-          },
-        }),
-        ...[...this.tasks.values()].map((t) => this.taskCreatedEvent(t, this.options.startedBy)),
-      ]);
-      await this.project();
+      // The opening is a change too: an Update that arrives meanwhile is recorded after it.
+      const opened = this.changes.begin();
+      try {
+        if (!this.options.resume) {
+          await this.audit([
+            this.event('flow.started', this.options.startedBy, {
+              detail: {
+                title: this.options.title,
+                subjectId: this.options.subjectId,
+                managerEmail: this.options.managerEmail,
+                timeZone: this.calendar.timeZone,
+                ...this.options.startDetail,
+              },
+            }),
+            ...[...this.tasks.values()].map((t) => this.taskCreatedEvent(t, this.options.startedBy)),
+          ]);
+        }
+        await this.project();
+      } finally {
+        opened();
+      }
       await this.loop();
     } catch (err) {
       if (!isCancellation(err)) throw err;
@@ -153,13 +205,23 @@ export class TaskEngine {
   private async loop(): Promise<void> {
     while (this.status === 'running') {
       if (this.allRequiredDone()) {
-        // The Update that completed the last task is still writing its audit entry; the ledger
-        // must show that completion before the flow's.
+        // The change that completed the last task may still be writing its records (a completion
+        // recorded on a signal's behalf is no Update, so allHandlersFinished does not wait for it):
+        // the ledger must show that completion before the flow's close. Then look again.
+        if (!this.changes.idle && patched(PATCH_CLOSE_AFTER_CHANGES)) {
+          await condition(() => this.changes.idle);
+          continue;
+        }
         await condition(allHandlersFinished);
         this.status = 'completed';
         this.completedAt = new Date().toISOString();
         await this.audit([this.event('flow.completed', SYSTEM_ACTOR, { detail: {} })]);
         return;
+      }
+      if (this.timeToContinueAsNew()) {
+        await condition(() => allHandlersFinished() && this.changes.idle);
+        if (this.status === 'running' && !this.allRequiredDone()) await this.options.continueAsNew!(this.carried());
+        continue;
       }
       const next = this.nextPendingStep();
       const seen = this.version;
@@ -182,110 +244,32 @@ export class TaskEngine {
     return best;
   }
 
+  /** The run's history has reached its budget and the flow can hand over (README, "History bound"). */
+  private timeToContinueAsNew(): boolean {
+    return this.options.continueAsNew !== undefined && historyIsLong() && patched(PATCH_ENGINE_CONTINUE_AS_NEW);
+  }
+
+  /** The checklist as the next run takes it over. */
+  private carried(): EngineCarried {
+    return {
+      startedAt: this.startedAt,
+      runs: (this.options.resume?.runs ?? 0) + 1,
+      tasks: [...this.tasks.values()].map((t) => ({ spec: t.spec, due: t.due, policy: t.policy, status: t.status, completion: t.completion, nextStep: t.nextStep, dueChanges: t.dueChanges })),
+    };
+  }
+
   private async fireDueSteps(): Promise<void> {
     for (const task of this.tasks.values()) {
       if (task.status !== 'open') continue;
+      // A burst of notices (many tasks due together) stops at the budget: the next run sends the rest.
+      if (this.timeToContinueAsNew()) return;
       const step = ladderStep(task.due, task.policy, this.calendar, task.nextStep);
       if (step.at > Date.now()) continue;
       // Advance before the activity so a concurrent Update sees a consistent ladder; missed
       // repeats (after downtime) are skipped rather than sent in a burst.
       task.nextStep = Math.max(step.index + 1, firstStepAtOrAfter(task.due, task.policy, this.calendar, Date.now() + 1));
-      await this.sendNotice(task, step);
+      await this.notices.send(task, step);
     }
-  }
-
-  private noticeContext(task: TaskState): NoticeContext {
-    return {
-      flowId: this.workflowId,
-      flowTitle: this.options.title,
-      taskKey: task.spec.key,
-      taskTitle: task.spec.title,
-      dueDate: dueDateOf(task.due, this.calendar),
-      rule: task.spec.rule,
-      assigneeEmail: task.spec.assignee.email,
-    };
-  }
-
-  private async sendNotice(task: TaskState, step: LadderStep): Promise<void> {
-    const ctx = this.noticeContext(task);
-    const businessKey = `${this.workflowId}:${task.spec.key}:${ctx.dueDate}:${step.key}`;
-    const to = step.toManager ? [this.options.managerEmail] : [task.spec.assignee.email];
-    const cc = step.toManager && task.spec.assignee.email !== this.options.managerEmail ? [task.spec.assignee.email] : [];
-    const notice = renderNotice(ctx, step, this.calendar);
-    const scheduledAt = new Date(step.at).toISOString();
-    try {
-      const receipt = await sendEmail({
-        businessKey,
-        workflowId: this.workflowId,
-        to,
-        cc,
-        ...notice,
-        headers: {
-          'X-PracticeFlow-Flow': this.workflowId,
-          'X-PracticeFlow-Task': task.spec.key,
-          'X-PracticeFlow-Step': step.key,
-          'X-PracticeFlow-Scheduled-At': scheduledAt,
-        },
-      });
-      await this.audit([
-        this.event(`notice.${step.kind}`, SYSTEM_ACTOR, {
-          key: `${task.spec.key}:${ctx.dueDate}:${step.key}`,
-          taskKey: task.spec.key,
-          rule: task.spec.rule?.citation,
-          detail: { step: step.key, scheduledAt, to, cc, dueDate: ctx.dueDate, messageId: receipt.messageId },
-        }),
-      ]);
-      if (receipt.rejected) {
-        const reason = receipt.rejected.map((r) => `${r.recipient}: ${r.reason}`).join('; ');
-        await this.reportUndeliverable(task, ctx, step, businessKey, receipt.rejected.map((r) => r.recipient), reason);
-      }
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      await this.reportUndeliverable(task, ctx, step, businessKey, [...to, ...cc], err.cause?.message ?? err.message);
-    }
-  }
-
-  /** A notice that cannot be delivered is escalated once to the manager, not retried forever. */
-  private async reportUndeliverable(
-    task: TaskState,
-    ctx: NoticeContext,
-    step: LadderStep,
-    businessKey: string,
-    recipients: string[],
-    reason: string,
-  ): Promise<void> {
-    log.warn('notice undeliverable', { businessKey, reason });
-    const events: AuditEvent[] = [
-      this.event('notice.undeliverable', SYSTEM_ACTOR, {
-        key: `${task.spec.key}:${ctx.dueDate}:${step.key}`,
-        taskKey: task.spec.key,
-        rule: task.spec.rule?.citation,
-        detail: { step: step.key, recipients, reason },
-      }),
-    ];
-    const managerWasRecipient = recipients.length === 1 && recipients[0] === this.options.managerEmail;
-    if (!managerWasRecipient) {
-      try {
-        await sendEmail({
-          businessKey: `${businessKey}:undeliverable`,
-          workflowId: this.workflowId,
-          to: [this.options.managerEmail],
-          ...renderUndeliverable(ctx, recipients, reason),
-          headers: { 'X-PracticeFlow-Flow': this.workflowId, 'X-PracticeFlow-Task': task.spec.key, 'X-PracticeFlow-Step': `${step.key}:undeliverable` },
-        });
-        events.push(
-          this.event('escalation.undeliverable_notice', SYSTEM_ACTOR, {
-            key: `${task.spec.key}:${ctx.dueDate}:${step.key}`,
-            taskKey: task.spec.key,
-            detail: { to: [this.options.managerEmail], step: step.key },
-          }),
-        );
-      } catch (managerErr) {
-        if (!(managerErr instanceof ActivityFailure)) throw managerErr;
-        log.error('manager escalation undeliverable', { businessKey, reason: managerErr.cause?.message ?? managerErr.message });
-      }
-    }
-    await this.audit(events);
   }
 
   // ---- Updates and query -------------------------------------------------------------------
@@ -293,19 +277,19 @@ export class TaskEngine {
   private registerHandlers(): void {
     setHandler(checklistQuery, () => this.view());
 
-    setHandler(completeTaskUpdate, (input) => this.completeTask(input), {
+    setHandler(completeTaskUpdate, (input) => this.change(() => this.completeTask(input)), {
       validator: (input) => {
         if (this.options.completeThrough) throw conflictFailure(`this flow's tasks are completed with ${this.options.completeThrough}, which records what the rule requires`);
         this.validateCompletion(input);
       },
     });
-    setHandler(changeDueUpdate, (input) => this.changeDue(input), {
+    setHandler(changeDueUpdate, (input) => this.change(() => this.changeDue(input)), {
       validator: (input) => void this.validateChangeDue(input),
     });
-    setHandler(addTaskUpdate, (input) => this.addTask(input), {
+    setHandler(addTaskUpdate, (input) => this.change(() => this.addTask(input)), {
       validator: (input) => void this.validateAddTask(input),
     });
-    setHandler(cancelFlowUpdate, (input) => this.cancel(input), {
+    setHandler(cancelFlowUpdate, (input) => this.change(() => this.cancel(input)), {
       validator: (input) => {
         parseOrThrow(CancelFlowSchema, input);
         this.assertRunning();
@@ -335,7 +319,7 @@ export class TaskEngine {
     this.validateCompletion(input);
   }
 
-  /** For flows with their own completion Update: records the completion as completeTask would. */
+  /** For flows with their own completion Update: records the completion as completeTask would (inside `change`). */
   completeTaskAs(input: CompleteTaskInput): Promise<TaskView> {
     return this.completeTask(input);
   }
@@ -553,7 +537,7 @@ export class TaskEngine {
   ): AuditEvent {
     const info = workflowInfo();
     return {
-      businessKey: `${this.workflowId}:${action}${extra.key ? `:${extra.key}` : ''}`,
+      businessKey: `${this.workflowId}${this.options.cycle ? `:${this.options.cycle}` : ''}:${action}${extra.key ? `:${extra.key}` : ''}`,
       occurredAt: new Date().toISOString(),
       actor,
       action,
