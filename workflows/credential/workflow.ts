@@ -42,6 +42,7 @@ import {
 } from './definitions';
 import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordCredential, sendEmail } from '../task-engine/activities';
+import { historyIsLong } from '../task-engine/history-budget';
 
 export type { CredentialStatus, CredentialView } from './definitions';
 export { changeCredentialUpdate, credentialQuery, renewCredentialUpdate, retireCredentialUpdate } from './definitions';
@@ -70,6 +71,10 @@ const SYSTEM = SYSTEM_ACTOR;
 /** Patch ids of changes to live credential workflows (see test/replay). */
 const PATCH_SKIP_PAST_REMINDERS = 'credential-skip-past-reminders';
 const PATCH_RENEWAL_ANSWERS_FIRST = 'credential-renewal-answers-first';
+/** A credential retired while its run was handing over (renewal confirmation, long history) ends there. */
+const PATCH_RETIRED_ENDS_FLOW = 'credential-retired-ends-flow';
+/** The run also hands over at the history budget, not only when Temporal suggests it. */
+const PATCH_HISTORY_BUDGET = 'credential-history-budget';
 
 interface PendingEvent {
   key: string;
@@ -85,6 +90,8 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
   let carried: Carried = input.carried ?? { cycle: 1, status: 'active', sent: [], lapseEscalations: 0, changes: 0 };
   let retired: RetireInput | undefined;
   let renewal: { input: RenewalInput; renewedOn: string; kind: string } | undefined;
+  /** The renewal this run recorded (its new due date): the run is closing, the next cycle takes further renewals. */
+  let renewedTo: string | undefined;
   let version = 0;
   const rule = () => ruleFor(credential);
   const today = () => calendar.dateOf(Date.now());
@@ -244,6 +251,9 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
     const parsed = parseOrThrow(RenewalSchema, raw);
     if (retired) throw conflictFailure('credential is retired');
     if (renewal) throw conflictFailure('a renewal is already being recorded');
+    // Accepting it now would wait for a cycle this run no longer runs, and the run waits for its
+    // Updates before it hands over: both would wait for ever (issue 18).
+    if (renewedTo) throw conflictFailure(`a renewal was just recorded (now due ${renewedTo}); record the next one once the new cycle has started`);
     const renewedOn = parsed.renewedOn ?? today();
     if (renewedOn > today()) throw validationFailure([{ path: 'renewedOn', message: `must not be in the future (today is ${today()})` }]);
     const verdict = checkRenewal(credential, parsed, renewedOn, calendar);
@@ -322,6 +332,12 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
   }
   await project();
 
+  /**
+   * Retired while the run was handing over: the retirement is the end (carried state has no
+   * `retired`, so the next run would show the credential active again and send its notices).
+   */
+  const retiredMeanwhile = () => retired !== undefined && patched(PATCH_RETIRED_ENDS_FLOW);
+
   for (;;) {
     if (retired) {
       await condition(allHandlersFinished);
@@ -333,6 +349,7 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
       const newDue = nextDueDate(credential, r, renewedOn, calendar);
       credential = { ...credential, dueDate: newDue, number: r.number ?? credential.number, evidence: r.evidence };
       carried = { cycle: carried.cycle + 1, status: 'active', sent: [], lapseEscalations: 0, changes: carried.changes };
+      renewedTo = newDue;
       await audit('credential.renewed', r.by, `renewed:${previousDue}`, { kind, renewedOn, previousDueDate: previousDue, newDueDate: newDue, evidence: r.evidence, note: r.note });
       await project();
       const confirm = () =>
@@ -347,11 +364,13 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
         renewal = undefined;
       }
       await condition(allHandlersFinished);
+      if (retiredMeanwhile()) return view();
       // A new cycle starts with a fresh history.
       return continueAsNew<typeof credentialFlow>({ credential, practice: input.practice, sendAt: input.sendAt, startedBy: input.startedBy, carried });
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().continueAsNewSuggested || (historyIsLong() && patched(PATCH_HISTORY_BUDGET))) {
       await condition(allHandlersFinished);
+      if (retiredMeanwhile()) return view();
       return continueAsNew<typeof credentialFlow>({ credential, practice: input.practice, sendAt: input.sendAt, startedBy: input.startedBy, carried });
     }
     const next = nextEvent();
