@@ -55,8 +55,12 @@ export type PriorAuthRequest = z.infer<typeof PriorAuthRequestSchema>;
 export type PriorAuthRequestInput = z.input<typeof PriorAuthRequestSchema>;
 
 export const priorAuthWorkflowId = (authorizationId: string): string => temporalId('prior-auth', { authorizationId });
-/** The claim-appeal flow a denied authorization hands over to (first appeal of this authorization). */
-export const appealWorkflowId = (authorizationId: string, n = 1): string => temporalId('appeal', { authorizationId, appealNumber: String(n) });
+/**
+ * The appeal id a denied authorization hands over to (its n-th appeal): `<authorizationId>-<n>`.
+ * Its flow id is the appeals' own appealWorkflowId (domain/appeals/request.ts), the one function
+ * that names appeal flows: `appeal-<authorizationId>-<n>`, as live flows already have it.
+ */
+export const denialAppealId = (authorizationId: string, n = 1): string => `${authorizationId}-${n}`;
 
 const OffsetDateTime = (what: string) =>
   instantSchema('2027-03-12T17:00:00-05:00', what);

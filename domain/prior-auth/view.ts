@@ -69,8 +69,11 @@ export interface PriorAuthView {
   units?: { authorized: number; used: number; remaining: number; lowNoticeSent: boolean };
   servicesRendered: { on: string; unitsUsed: number; by: string; recordedAt: string }[];
   denialPath?: { path: 'peer_to_peer' | 'appeal' | 'accept'; by: string; at: string };
-  /** The claim appeal this denial was handed to (a claimAppealFlow child workflow). */
-  appeal?: { workflowId: string; status: 'requested' | 'started' };
+  /**
+   * The claim appeal this denial was handed to: a claimAppealFlow child workflow (`started`), or
+   * the appeal flow that already ran under that id, started by hand (`existing`).
+   */
+  appeal?: { workflowId: string; status: 'requested' | 'started' | 'existing' };
   tasks: TaskView[];
   startedAt: string;
   closedAt?: string;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { identifierSchema, isIdentifier, temporalId } from '../../domain/identifiers';
 import { onboardingWorkflowId } from '../../domain/onboarding/request';
-import { appealWorkflowId as denialAppealWorkflowId, priorAuthWorkflowId } from '../../domain/prior-auth/request';
+import { denialAppealId, priorAuthWorkflowId } from '../../domain/prior-auth/request';
 import { appealWorkflowId } from '../../domain/appeals/request';
 import { credentialWorkflowId } from '../../domain/credentialing/credential';
 import { bbpWorkflowIdOf } from '../../domain/osha/records';
@@ -22,7 +22,7 @@ describe('identifiers in what Temporal shows in plaintext', () => {
   it('builds the same workflow and schedule ids as before, and refuses to build one from a name', () => {
     expect(onboardingWorkflowId('h-1042')).toBe('onboarding-h-1042');
     expect(priorAuthWorkflowId('pa-2027-0042')).toBe('prior-auth-pa-2027-0042');
-    expect(denialAppealWorkflowId('pa-2027-0042', 2)).toBe('appeal-pa-2027-0042-2');
+    expect(appealWorkflowId(denialAppealId('pa-2027-0042', 2))).toBe('appeal-pa-2027-0042-2');
     expect(appealWorkflowId('A-1042.1')).toBe('appeal-A-1042.1');
     expect(credentialWorkflowId('dea-1')).toBe('credential-dea-1');
     expect(bbpWorkflowIdOf('e-7')).toBe('osha-bbp-e-7');

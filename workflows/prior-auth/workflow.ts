@@ -23,7 +23,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AuditEvent } from '../../activities/contracts';
-import type { AppealRequestInput } from '../../domain/appeals/request';
+import { appealWorkflowId } from '../../domain/appeals/request';
+import { isIdentifier } from '../../domain/identifiers';
 import { CLAIM_APPEAL_WORKFLOW_TYPE } from '../appeal/definitions';
 import { BusinessCalendar } from '../../domain/calendar/business-calendar';
 import { decisionDeadline, type DecisionDeadline } from '../../domain/prior-auth/clock';
@@ -34,7 +35,7 @@ import {
   PriorAuthRequestSchema,
   RecordDecisionSchema,
   ServiceRenderedSchema,
-  appealWorkflowId,
+  denialAppealId,
   prePlanTasks,
   submissionTarget,
   type ChooseDenialPathInput,
@@ -65,6 +66,8 @@ import { conflictFailure, notFoundFailure, parseOrThrow, validationFailure } fro
 import { chooseDenialPathUpdate, priorAuthQuery, recordDecisionUpdate, recordServiceRenderedUpdate, recordSubmissionUpdate } from './definitions';
 import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
+import { pastOverdueCap, PATCH_OVERDUE_CAP } from '../task-engine/overdue-cap';
+import { denialAppealRequest, startDenialAppeal } from './denial-appeal';
 
 const SYSTEM = SYSTEM_ACTOR;
 const FLOW_TYPE = 'prior_auth';
@@ -73,6 +76,14 @@ const REPEAT_ESCALATION_BUSINESS_DAYS = 2;
 const REPEAT_ESCALATION_AT = '09:00';
 /** A notice when the remaining authorized units fall to this share or below. */
 const UNITS_LOW_SHARE = 0.2;
+/**
+ * A payer that never answers is escalated at most this many times per submission (12 weeks at
+ * every 2 business days): the evidence for a complaint is in the ledger by then, and the request
+ * stays past its clock on the worklist (README, "History bound"; see ../task-engine/overdue-cap.ts).
+ */
+export const MAX_CLOCK_ESCALATIONS = 30;
+/** Patch id: the appeal flow is started before the denial's choice changes anything here. */
+const PATCH_APPEAL_STARTS_FIRST = 'prior-auth-appeal-starts-first';
 /** Tasks the generic completeTask Update may close; the others close through this flow's Updates. */
 const COMPLETABLE = new Set(['eligibility_check', 'documentation', 'denial_next_step']);
 
@@ -137,6 +148,10 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
   let denialPath: PriorAuthView['denialPath'];
   let appeal: PriorAuthView['appeal'];
   let denials = 0;
+  /** Overdue notices and payer escalations stop at their caps (set once one is reached, see the main loop). */
+  let capped = false;
+  const taskCapped = (task: TaskState) => capped && pastOverdueCap(task.spec.due, task.policy, calendar, task.nextStep);
+  const clockCapped = (c: Clock) => capped && c.escalations >= MAX_CLOCK_ESCALATIONS;
 
   // ---- Ledger, projection, email ---------------------------------------------------------------
 
@@ -175,7 +190,7 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
   // ---- Tasks ---------------------------------------------------------------------------------
 
   const taskView = (task: TaskState): TaskView => {
-    const step = task.status === 'open' && flowStatus === 'running' ? ladderStep(task.spec.due, task.policy, calendar, task.nextStep) : undefined;
+    const step = task.status === 'open' && flowStatus === 'running' && !taskCapped(task) ? ladderStep(task.spec.due, task.policy, calendar, task.nextStep) : undefined;
     return {
       key: task.spec.key,
       title: task.spec.title,
@@ -279,7 +294,7 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     unit: c.unit,
     escalations: c.escalations,
     overdue: (c.stoppedAt ? Date.parse(c.stoppedAt) : Date.now()) >= Date.parse(c.decisionDueAt),
-    nextEscalationAt: c.stoppedAt ? undefined : calendar.formatInstant(escalationAt(c, c.escalations)),
+    nextEscalationAt: c.stoppedAt || clockCapped(c) ? undefined : calendar.formatInstant(escalationAt(c, c.escalations)),
     stoppedAt: c.stoppedAt,
   });
 
@@ -378,7 +393,7 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     if (flowStatus !== 'running') return [];
     const events: PendingEvent[] = [];
     for (const task of tasks.values()) {
-      if (task.status !== 'open') continue;
+      if (task.status !== 'open' || taskCapped(task)) continue;
       const step = ladderStep(task.spec.due, task.policy, calendar, task.nextStep);
       events.push({
         at: step.at,
@@ -390,7 +405,7 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
       });
     }
     const c = clock;
-    if (c && !c.stoppedAt && status === 'submitted') events.push({ at: escalationAt(c, c.escalations), fire: () => escalateMissedDeadline(c) });
+    if (c && !c.stoppedAt && status === 'submitted' && !clockCapped(c)) events.push({ at: escalationAt(c, c.escalations), fire: () => escalateMissedDeadline(c) });
     const a = approval;
     if (a && status === 'approved') {
       events.push({
@@ -410,6 +425,11 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     }
     return events.sort((x, y) => x.at - y.at);
   };
+
+  /** Whether a task has had its last overdue notice, or the payer its last escalation. */
+  const reachedCap = (): boolean =>
+    [...tasks.values()].some((t) => t.status === 'open' && pastOverdueCap(t.spec.due, t.policy, calendar, t.nextStep)) ||
+    (clock !== undefined && !clock.stoppedAt && status === 'submitted' && clock.escalations >= MAX_CLOCK_ESCALATIONS);
 
   // ---- Updates -------------------------------------------------------------------------------
 
@@ -598,13 +618,20 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     const input = parseOrThrow(ChooseDenialPathSchema, rawInput);
     assertRunning();
     if (status !== 'denied') throw conflictFailure(`status: the request is ${status}; a path is chosen after a denial`);
+    if (input.path === 'appeal' && !isIdentifier(denialAppealId(request.authorizationId))) {
+      throw validationFailure([{ path: 'path', message: `the appeal id ${denialAppealId(request.authorizationId)} would be longer than 64 characters: start the appeal by hand (POST /api/appeals) with a shorter appealId` }]);
+    }
     return input;
   };
   const chooseDenialPath = async (input: ChooseDenialPathInput, completion: { at?: number; lateReason?: string; evidence?: Record<string, string> } = {}) => {
+    const denial = [...decisions].reverse().find((d) => d.outcome === 'denied');
+    // The appeal flow starts before anything changes here: a start that fails leaves the denial
+    // and its task as they were, instead of closed with nothing audited (issue 18). Histories
+    // recorded before, which started it after the task was closed, replay through the patch.
+    const appealFirst = input.path === 'appeal' && patched(PATCH_APPEAL_STARTS_FIRST) ? await startDenialAppeal(request, denial, input.by, calendar) : undefined;
     const at = new Date().toISOString();
     denialPath = { path: input.path, by: input.by, at };
     const events: (AuditEvent | undefined)[] = [completeTask(openTaskKey('denial_next_step'), input.by, { outcome: input.path, note: input.note, ...completion })];
-    const denial = [...decisions].reverse().find((d) => d.outcome === 'denied');
     events.push(event('prior_auth.denial_path_chosen', input.by, { key: String(denials), detail: { path: input.path, note: input.note, denial: { reason: denial?.reason, denialCodes: denial?.denialCodes } } }));
     if (input.path === 'peer_to_peer') {
       status = 'peer_to_peer';
@@ -626,32 +653,13 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
       return;
     }
     if (input.path === 'appeal') {
-      // The appeal runs as its own flow (claimAppealFlow, ParentClosePolicy ABANDON: it outlives
-      // this one). Histories recorded before the child was started replay through the patch.
-      const appealFlowId = appealWorkflowId(request.authorizationId);
-      appeal = { workflowId: appealFlowId, status: 'requested' };
-      if (patched('prior-auth-appeal-child') && denial) {
-        const receivedOn = calendar.dateOf(Date.parse(denial.receivedAt));
-        const child: AppealRequestInput = {
-          appealId: `${request.authorizationId}-1`,
-          claimId: request.authorizationId,
-          patientRef: request.patientRef,
-          payer: request.payer,
-          dateOfService: request.service.scheduledDate,
-          noticeDate: receivedOn,
-          receivedDate: receivedOn,
-          denialCodes: denial.denialCodes ?? [],
-          billedAmount: 0,
-          deniedAmount: 0,
-          priorAuthorizationId: request.authorizationId,
-          staffEmail: request.staffEmail,
-          managerEmail: request.managerEmail,
-          calendar: request.practice,
-          startedBy: input.by,
-        };
+      const appealFlowId = appealWorkflowId(denialAppealId(request.authorizationId));
+      appeal = appealFirst ?? { workflowId: appealFlowId, status: 'requested' };
+      // Before the patch above: started after the task was closed (histories from then replay so).
+      if (!appealFirst && patched('prior-auth-appeal-child') && denial) {
         await startChild(CLAIM_APPEAL_WORKFLOW_TYPE, {
           workflowId: appealFlowId,
-          args: [child],
+          args: [denialAppealRequest(request, denial, input.by, calendar)],
           parentClosePolicy: ParentClosePolicy.ABANDON,
         });
         appeal = { workflowId: appealFlowId, status: 'started' };
@@ -771,6 +779,7 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     );
     await project();
     while (flowStatus === 'running') {
+      if (!capped && reachedCap() && patched(PATCH_OVERDUE_CAP)) capped = true;
       const next = pendingEvents()[0];
       const seen = version;
       const changed = await condition(() => version !== seen, next ? Math.max(1, next.at - Date.now()) : undefined);
