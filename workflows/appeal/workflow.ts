@@ -13,6 +13,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -64,6 +65,7 @@ import {
 } from './definitions';
 import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
+import { pastOverdueCap, PATCH_OVERDUE_CAP } from '../task-engine/overdue-cap';
 
 const SYSTEM = SYSTEM_ACTOR;
 const FLOW_TYPE = 'appeal';
@@ -138,6 +140,12 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
   /** Set by a loss (or partial win) that opens the next level. */
   let nextRun: { request: AppealRequestInput; carried: AppealCarried } | undefined;
   let version = 0;
+  /**
+   * Overdue notices (filing tasks, the payer's late decision) stop at the cap: once the filing
+   * deadline or the decision clock is weeks behind, the worklist shows it (README, "History bound").
+   */
+  let capped = false;
+  const taskCapped = (task: TaskState) => capped && pastOverdueCap(task.due, task.policy, calendar, task.nextStep);
   const title = `Claim appeal ${request.appealId}: claim ${request.claimId} (${level})`;
   const flowRule = plan.rule;
 
@@ -176,7 +184,7 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
   // ---- Views -------------------------------------------------------------------------------
 
   const taskView = (task: TaskState): TaskView => {
-    const step = task.status === 'open' && status === 'running' ? ladderStep(task.due, task.policy, calendar, task.nextStep) : undefined;
+    const step = task.status === 'open' && status === 'running' && !taskCapped(task) ? ladderStep(task.due, task.policy, calendar, task.nextStep) : undefined;
     return {
       key: task.key,
       title: task.title,
@@ -521,20 +529,22 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
   const nextPending = (): { task: TaskState; step: LadderStep } | undefined => {
     let best: { task: TaskState; step: LadderStep } | undefined;
     for (const task of tasks.values()) {
-      if (task.status !== 'open') continue;
+      if (task.status !== 'open' || taskCapped(task)) continue;
       const step = ladderStep(task.due, task.policy, calendar, task.nextStep);
       if (!best || step.at < best.step.at) best = { task, step };
     }
     return best;
   };
+  const reachedCap = () => [...tasks.values()].some((t) => t.status === 'open' && pastOverdueCap(t.due, t.policy, calendar, t.nextStep));
 
   while (status === 'running' && !nextRun) {
+    if (!capped && reachedCap() && patched(PATCH_OVERDUE_CAP)) capped = true;
     const next = nextPending();
     const seen = version;
     const changed = await condition(() => version !== seen || status !== 'running' || nextRun !== undefined, next ? Math.max(1, next.step.at - Date.now()) : undefined);
     if (changed || !next) continue;
     for (const task of tasks.values()) {
-      if (task.status !== 'open') continue;
+      if (task.status !== 'open' || taskCapped(task)) continue;
       const step = ladderStep(task.due, task.policy, calendar, task.nextStep);
       if (step.at > Date.now()) continue;
       task.nextStep = Math.max(step.index + 1, firstStepAtOrAfter(task.due, task.policy, calendar, Date.now() + 1));
