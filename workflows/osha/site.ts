@@ -2,7 +2,7 @@
 // line with it (created, moved and removed as the profile changes, no manual clean-up), starts
 // the BBP cycle of each exposed employee on the roster, and audits every change. The schedules'
 // explicit firings run through the end of next year; each December the site extends them.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { AuditEvent } from '../../activities/contracts';
 import { BusinessCalendar } from '../../domain/calendar/business-calendar';
@@ -39,6 +39,8 @@ export const SiteFlowInputSchema = z.object({
 export type SiteFlowInput = z.input<typeof SiteFlowInputSchema>;
 
 const SITE_RULE = 'OSHA 29 CFR 1910.157, 1910.1030; NFPA 101 (per site profile)';
+/** Patch id: a change or retirement accepted during the December refresh is applied before the run hands over. */
+const PATCH_REFRESH_WAITS_FOR_CHANGES = 'site-refresh-waits-for-changes';
 
 export async function oshaSiteFlow(raw: SiteFlowInput): Promise<SiteView> {
   const input = parseOrThrow(SiteFlowInputSchema, raw);
@@ -206,6 +208,13 @@ export async function oshaSiteFlow(raw: SiteFlowInput): Promise<SiteView> {
     const result = await apply('system:osha-site', false);
     await recordAudit([event('site.schedules_extended', 'system:osha-site', calendar.dateOf(Date.now()), { siteId: profile.siteId, version, schedules: result })]);
     busy = false;
+    // A profile change or retirement accepted during the refresh waited for it: it runs now, and
+    // the run hands over (or ends) after it; it used to be dropped by continue-as-new, its caller
+    // told it failed (issue 18). Histories from before replay through the patch.
+    if (!allHandlersFinished() && patched(PATCH_REFRESH_WAITS_FOR_CHANGES)) {
+      await condition(allHandlersFinished);
+      if (status !== 'active') return view();
+    }
   }
   return continueAsNew<typeof oshaSiteFlow>({ profile, contacts, practice: input.practice, by: input.by, registeredOn, version });
 }
