@@ -161,8 +161,8 @@ export interface OshaActivities {
   startBbpCycle(start: BbpCycleStart): Promise<{ workflowId: string }>;
   /** Cancels the open occurrences of obligations a site no longer has (or of a retired site). */
   closeOccurrences(close: { siteId: string; obligations: string[]; by: string; reason: string }): Promise<string[]>;
-  /** Starts one occurrence's flow unless that id ever ran (its record stands). */
-  startOccurrenceFlow(start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open' | 'not_applicable'>;
+  /** Starts one occurrence's flow unless that id ever ran or the occurrence is on record as done or cancelled (its record stands). */
+  startOccurrenceFlow(start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open' | 'already_recorded' | 'not_applicable'>;
 }
 
 export interface ArchiveActivities {

@@ -103,11 +103,20 @@ export async function startBbpCycle(deps: TemporalDeps, start: BbpCycleStart): P
   return { workflowId };
 }
 
-export async function startOccurrenceFlow(deps: TemporalDeps, prisma: PrismaClient, start: { workflowId: string; input: unknown }): Promise<'started' | 'already_open' | 'not_applicable'> {
+export async function startOccurrenceFlow(
+  deps: TemporalDeps,
+  prisma: PrismaClient,
+  start: { workflowId: string; input: unknown },
+): Promise<'started' | 'already_open' | 'already_recorded' | 'not_applicable'> {
   // A firing already in flight when the site was retired or the obligation dropped opens nothing.
-  const { siteId, occurrence } = start.input as { siteId: string; occurrence: { obligation: Obligation } };
+  const { siteId, occurrence } = start.input as { siteId: string; occurrence: { key: string; obligation: Obligation } };
   const site = await prisma.site.findUnique({ where: { siteId }, select: { status: true, profile: true } });
   if (site && (site.status !== 'active' || !applicableObligations(SiteProfileSchema.parse(site.profile)).some((o) => o.obligation === occurrence.obligation))) return 'not_applicable';
+  // Its own record first: once Temporal's retention has deleted a closed run, REJECT_DUPLICATE no
+  // longer stops a catch-up firing or a trigger from opening the occurrence again (issue 18). The
+  // record (kept for years, see retainUntil) says it is done or was cancelled.
+  const recorded = await prisma.safetyOccurrence.findUnique({ where: { occurrenceKey: occurrence.key }, select: { status: true } });
+  if (recorded && recorded.status !== 'open') return 'already_recorded';
   try {
     await deps.client.workflow.start(OCCURRENCE_WORKFLOW_TYPE, {
       workflowId: start.workflowId,
