@@ -5,6 +5,7 @@ import { archiveClosedRuns } from './audit/archive';
 import { createAuditActivities } from './audit/activities';
 import { readLedgerHead } from './audit/notary';
 import { createEmailActivities, type EmailDeps } from './email/outbox';
+import { withPermanentFailures } from './failures';
 import { createFlowActivities } from './flows/projection';
 import { createCredentialActivities } from './credentials/projection';
 import { recordOccurrence, recordSite } from './osha/records';
@@ -33,12 +34,19 @@ function oshaActivities(deps: ActivityDeps): OshaActivities {
 }
 
 export function createActivities(deps: ActivityDeps): AllActivities {
-  return {
-    ...createEmailActivities(deps),
+  const osha = oshaActivities(deps);
+  // The records: a write the database refuses for good is a DataError, not retried (./failures.ts).
+  const records = withPermanentFailures({
     ...createAuditActivities(deps.prisma),
     ...createFlowActivities(deps.prisma),
     ...createCredentialActivities(deps.prisma),
-    ...oshaActivities(deps),
+    recordOccurrence: osha.recordOccurrence,
+    recordSite: osha.recordSite,
+  });
+  return {
+    ...createEmailActivities(deps),
+    ...osha,
+    ...records,
     archiveClosedRuns: (opts) => {
       if (!deps.temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for the history archive (ActivityDeps.temporal)', 'Misconfigured');
       return archiveClosedRuns({ client: deps.temporal.client, prisma: deps.prisma }, opts);

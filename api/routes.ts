@@ -3,6 +3,8 @@
 // same table, so the two cannot disagree.
 import { z } from 'zod';
 import { auditRoutes } from './audit-routes';
+import { IncidentViewSchema } from '../domain/tasks/incidents';
+import { IncidentListSchema, ResolveIncidentBodySchema } from '../services/incidents';
 import { authRoutes } from './auth-routes';
 import { codecRoutes } from './codec-routes';
 import { oshaRoutes } from './osha-routes';
@@ -274,6 +276,31 @@ export const routes: RouteSpec[] = [
     result: { status: 200, schema: FlowViewSchema, description: 'The cancelled flow' },
     errors: [404, 409],
     handle: ({ flows }, { params, body }) => flows.cancelFlow(params.flowId!, body),
+  },
+  {
+    method: 'get',
+    path: '/api/incidents',
+    operationId: 'listIncidents',
+    summary: 'Flows stuck on an incident: a record the database refused for good, waiting for someone to retry it (after a fix) or give it up',
+    description: 'From the audit ledger: incidents opened and not yet retried or skipped, oldest first.',
+    tag: 'flows',
+    result: { status: 200, schema: IncidentListSchema, description: 'Open incidents' },
+    errors: [401, 403],
+    handle: ({ incidents }) => incidents.list(),
+  },
+  {
+    method: 'post',
+    path: '/api/flows/:flowId/incident',
+    operationId: 'resolveIncident',
+    summary: "Resolve a flow's open incident: { action: retry | skip, by, note }",
+    description: 'retry writes the refused record again (after its cause was fixed); skip gives that one write up and lets the flow go on. Both are recorded in the ledger under `by`.',
+    tag: 'flows',
+    body: ResolveIncidentBodySchema.partial({ by: true }),
+    actorHeader: true,
+    result: { status: 200, schema: IncidentViewSchema, description: 'The incident, resolved' },
+    errors: [401, 403, 404, 409],
+    errorDescriptions: { 409: 'The flow has no open incident, or it has ended' },
+    handle: ({ incidents }, { params, body, actor }) => incidents.resolve(params.flowId!, body, actor),
   },
   {
     method: 'post',

@@ -210,6 +210,38 @@ export function registerFlowCommands(program: Command): void {
       ),
     );
 
+  flows
+    .command('incidents')
+    .description('flows stuck on an incident: a record the database refused for good, waiting for a retry (after a fix) or to be given up')
+    .option('--json', 'print the JSON answer')
+    .action(async (o: { json?: boolean }) => {
+      const { incidents } = await api().get<{ incidents: { flowId: string; number: number; activity: string; reason: string; openedAt: string }[] }>('/api/incidents');
+      print({ incidents }, o.json, () =>
+        incidents.length === 0 ? 'No open incidents.' : incidents.map((i) => `${i.flowId}  incident ${i.number}, opened ${i.openedAt}: ${i.activity}: ${i.reason}`).join('\n'),
+      );
+    });
+
+  flows
+    .command('incident')
+    .description("resolve a flow's open incident: --retry writes the refused record again (after the cause is fixed), --skip gives that write up")
+    .argument('<flowId>', 'the flow')
+    .option('--retry', 'write the record again')
+    .option('--skip', 'give the write up (recorded) and let the flow go on')
+    .requiredOption('--note <text>', 'what was fixed, or why the write is given up (kept in the audit ledger)')
+    .option('--by <who>', 'who resolves it (default: you)')
+    .option('--json', 'print the JSON answer')
+    .action((flowId: string, o: { retry?: boolean; skip?: boolean; note: string; by?: string; json?: boolean }) =>
+      withFlagNames(
+        async () => {
+          if (Boolean(o.retry) === Boolean(o.skip)) throw new UsageError('say either --retry or --skip');
+          const action = o.retry ? 'retry' : 'skip';
+          const incident = await api().post<{ number: number; activity: string; status: string }>(apiPath('flows', flowId, 'incident'), { action, note: o.note, ...(o.by ? { by: o.by } : {}) });
+          print(incident, o.json, () => `Incident ${incident.number} of ${flowId} (${incident.activity}): ${incident.status}.`);
+        },
+        { action: '--retry or --skip', note: '--note', by: '--by' },
+      ),
+    );
+
   const task = program.command('task').description("a flow's tasks (through the API)");
 
   task

@@ -19,6 +19,7 @@ import { CalendarFeedService } from './calendar-feed';
 import { MyWorkService } from './my-work';
 import { UserService } from './users';
 import { CodecService } from './codec';
+import { IncidentService } from './incidents';
 
 /** The services the API serves, over one Temporal client, database and practice profile. */
 export interface Services {
@@ -34,6 +35,8 @@ export interface Services {
   calendar: CalendarFeedService;
   /** A signed-in person's own open tasks, credential due dates and OSHA occurrences. */
   myWork: MyWorkService;
+  /** Flows stuck on a record the database refused for good, and their resolution. */
+  incidents: IncidentService;
   /** The codec endpoint: Temporal payloads decrypted for the Web UI, every call logged. */
   codec: CodecService;
   /** The practice the services work for: its time zone is the one due dates are days in. */
@@ -54,6 +57,7 @@ export function createServices(options: FlowServiceOptions & Pick<AuditServiceOp
     calendar: new CalendarFeedService(options),
     myWork: new MyWorkService(options),
     codec: new CodecService(options),
+    incidents: new IncidentService(options),
     practice: options.practice,
   };
 }

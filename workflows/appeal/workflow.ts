@@ -66,6 +66,7 @@ import {
 import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
 import { pastOverdueCap, PATCH_OVERDUE_CAP } from '../task-engine/overdue-cap';
+import { IncidentDesk } from '../task-engine/incidents';
 
 const SYSTEM = SYSTEM_ACTOR;
 const FLOW_TYPE = 'appeal';
@@ -253,9 +254,11 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
     rule: extra.rule ?? flowRule,
     detail: { appealId: request.appealId, claimId: request.claimId, level, ...detail },
   });
-  const audit = (events: AuditEvent[]) => recordAudit(events);
+  // A record the database refuses for good waits for a person's decision (task-engine/incidents.ts).
+  const incidents = new IncidentDesk({ workflowId, flowType: FLOW_TYPE, title, managerEmail: request.managerEmail });
+  const audit = (events: AuditEvent[]) => incidents.guard('recordAudit', () => recordAudit(events));
   const project = () =>
-    recordFlow({ workflowId, flowType: FLOW_TYPE, subjectId: request.appealId, title, status, startedAt: flowStartedAt, startedBy: request.startedBy, closedAt: completedAt ?? closed?.at });
+    incidents.guard('recordFlow', () => recordFlow({ workflowId, flowType: FLOW_TYPE, subjectId: request.appealId, title, status, startedAt: flowStartedAt, startedBy: request.startedBy, closedAt: completedAt ?? closed?.at }));
 
   const email = async (key: string, to: string[], cc: string[], subject: string, text: string, headers: Record<string, string>) => {
     try {

@@ -43,6 +43,7 @@ import {
 import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordCredential, sendEmail } from '../task-engine/activities';
 import { historyIsLong } from '../task-engine/history-budget';
+import { IncidentDesk } from '../task-engine/incidents';
 
 export type { CredentialStatus, CredentialView } from './definitions';
 export { changeCredentialUpdate, credentialQuery, renewCredentialUpdate, retireCredentialUpdate } from './definitions';
@@ -108,8 +109,10 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
     })(),
   });
 
+  // A record the database refuses for good waits for a person's decision (task-engine/incidents.ts).
+  const incidents = new IncidentDesk({ workflowId, flowType: 'credential', title: `${credential.type} ${credential.credentialId}`, managerEmail: credential.managerEmail });
   const audit = (action: string, actor: string, key: string, detail: Record<string, unknown>) =>
-    recordAudit([
+    incidents.guard('recordAudit', () => recordAudit([
       {
         businessKey: `${workflowId}:${action}:${key}`,
         occurredAt: new Date().toISOString(),
@@ -122,16 +125,18 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
         rule: rule().citation,
         detail: { credentialId: credential.credentialId, providerId: credential.providerId, dueDate: credential.dueDate, ...detail },
       },
-    ]);
+    ]));
 
   const project = () =>
-    recordCredential({
-      ...credential,
-      status: retired ? 'retired' : carried.status,
-      flags: carried.status === 'active' || retired ? [] : lapseFlags(credential).map((f) => f.flag),
-      workflowId,
-      cycle: carried.cycle,
-    });
+    incidents.guard('recordCredential', () =>
+      recordCredential({
+        ...credential,
+        status: retired ? 'retired' : carried.status,
+        flags: carried.status === 'active' || retired ? [] : lapseFlags(credential).map((f) => f.flag),
+        workflowId,
+        cycle: carried.cycle,
+      }),
+    );
 
   const email = async (key: string, to: string[], cc: string[], subject: string, text: string) => {
     const businessKey = `${workflowId}:${credential.dueDate}:${key}`;

@@ -68,6 +68,7 @@ import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
 import { pastOverdueCap, PATCH_OVERDUE_CAP } from '../task-engine/overdue-cap';
 import { denialAppealRequest, startDenialAppeal } from './denial-appeal';
+import { IncidentDesk } from '../task-engine/incidents';
 
 const SYSTEM = SYSTEM_ACTOR;
 const FLOW_TYPE = 'prior_auth';
@@ -167,11 +168,13 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     rule: extra.rule,
     detail: { authorizationId: request.authorizationId, ...extra.detail },
   });
+  // A record the database refuses for good waits for a person's decision (task-engine/incidents.ts).
+  const incidents = new IncidentDesk({ workflowId, flowType: FLOW_TYPE, title, managerEmail: request.managerEmail });
   const audit = async (...events: AuditEvent[]) => {
-    if (events.length > 0) await recordAudit(events);
+    if (events.length > 0) await incidents.guard('recordAudit', () => recordAudit(events));
   };
   const project = () =>
-    recordFlow({ workflowId, flowType: FLOW_TYPE, subjectId: request.authorizationId, title, status: flowStatus, startedAt, startedBy: request.startedBy, closedAt });
+    incidents.guard('recordFlow', () => recordFlow({ workflowId, flowType: FLOW_TYPE, subjectId: request.authorizationId, title, status: flowStatus, startedAt, startedBy: request.startedBy, closedAt }));
 
   /** Sends one notice; returns its message id, or undefined when it could not be delivered (audited). */
   const email = async (businessKey: string, to: string[], cc: string[], notice: NoticeText, headers: Record<string, string>): Promise<string | undefined> => {

@@ -46,6 +46,7 @@ import { NoticeSender } from './notice-sender';
 
 export { SYSTEM_ACTOR } from './actor';
 import { SYSTEM_ACTOR } from './actor';
+import { IncidentDesk } from './incidents';
 
 /** Patch ids of changes to live workflow code (see test/replay). */
 export const PATCH_FLOW_PROJECTION = 'flow-projection';
@@ -112,6 +113,8 @@ export class TaskEngine {
   private readonly startedAt: string;
   private readonly workflowId: string;
   private readonly changes = new OneChangeAtATime();
+  /** A record the database refuses for good waits here for a person's decision (./incidents.ts). */
+  private readonly incidents: IncidentDesk;
   private readonly notices: NoticeSender;
 
   constructor(private readonly options: EngineOptions) {
@@ -134,6 +137,7 @@ export class TaskEngine {
       this.startedAt = new Date().toISOString();
       for (const spec of options.tasks) this.addTaskState(spec);
     }
+    this.incidents = new IncidentDesk({ workflowId: this.workflowId, flowType: options.flowType, title: options.title, managerEmail: options.managerEmail });
     this.registerHandlers();
   }
 
@@ -190,7 +194,7 @@ export class TaskEngine {
   private async project(): Promise<void> {
     // Added after flows were already running: histories recorded before it replay unchanged.
     if (!patched(PATCH_FLOW_PROJECTION)) return;
-    await recordFlow({
+    await this.incidents.guard('recordFlow', () => recordFlow({
       workflowId: this.workflowId,
       flowType: this.options.flowType,
       subjectId: this.options.subjectId,
@@ -199,7 +203,7 @@ export class TaskEngine {
       startedAt: this.startedAt,
       startedBy: this.options.startedBy,
       closedAt: this.completedAt ?? this.cancelled?.at,
-    });
+    }));
   }
 
   private async loop(): Promise<void> {
@@ -560,6 +564,6 @@ export class TaskEngine {
   }
 
   private async audit(events: AuditEvent[]): Promise<void> {
-    if (events.length > 0) await recordAudit(events);
+    if (events.length > 0) await this.incidents.guard('recordAudit', () => recordAudit(events));
   }
 }
