@@ -22,6 +22,8 @@ import { authenticate, requestAuth, SESSION_COOKIE, type ApiAuthOptions, type Ap
 import { browserGuard, securityHeaders, type CrossOriginRule } from './browser-guard';
 import { CODEC_PATH } from './codec-routes';
 import { CONSOLE_CSP, registerConsole, type ConsoleOptions } from './console';
+import { idempotentRequest, servicesFor } from './idempotency';
+import { IDEMPOTENCY_HEADER } from '../services/idempotency';
 import { openApiDocument } from './openapi';
 import { ACTOR_HEADER, routes, type ApiServices, type RouteSpec } from './routes';
 
@@ -199,8 +201,10 @@ function register(app: Hono<AppEnv>, services: ApiServices, route: RouteSpec, au
       if (route.actorHeader) actor = signedIn;
       await checkStaffTarget(route, services, user, params);
     }
+    // After the body (a bad body is answered first), before anything is sent.
+    const keyed = route.idempotent ? idempotentRequest(route.operationId, c.req.header(IDEMPOTENCY_HEADER)) : undefined;
     const { download, ...query } = c.req.query();
-    const raw = await route.handle(services, { params, query: route.downloadable ? query : c.req.query(), body, actor, auth, header: (name) => c.req.header(name) });
+    const raw = await route.handle(servicesFor(services, keyed), { params, query: route.downloadable ? query : c.req.query(), body, actor, auth, header: (name) => c.req.header(name) });
     const result = user ? staffView(route, user, raw) : raw;
     if (route.downloadable && download === '1') return sendFile(c, result);
     return c.json(result as object, route.statusOf?.(result) ?? route.result.status);

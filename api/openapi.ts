@@ -2,6 +2,7 @@
 // validates with (z.toJSONSchema): nothing here is written by hand but the prose.
 import { z } from 'zod';
 import { ErrorBodySchema } from '../services/schemas';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX } from '../services/idempotency';
 import { ACTOR_HEADER, routes, type RouteSpec } from './routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -54,6 +55,17 @@ function operation(route: RouteSpec): JsonSchema {
       required: false,
       description: 'Who is acting, recorded in the flow and the audit ledger: when sent, it must name the signed-in user (403 otherwise); absent, the signed-in user is the actor.',
       schema: { type: 'string', minLength: 3, maxLength: 200 },
+    });
+  }
+  if (route.idempotent) {
+    parameters.push({
+      name: IDEMPOTENCY_HEADER,
+      in: 'header',
+      required: false,
+      description:
+        'A random value (such as a UUID) naming this change: a retry with the same key is applied once and answers what the first request answered, ' +
+        'within the flow\'s current run. Never patient information (Temporal shows it as the Update id).',
+      schema: { type: 'string', pattern: `^[A-Za-z0-9._:-]{1,${IDEMPOTENCY_KEY_MAX}}$`, maxLength: IDEMPOTENCY_KEY_MAX },
     });
   }
   const errorResponses = Object.fromEntries(

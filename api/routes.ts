@@ -143,6 +143,12 @@ export interface RouteSpec {
   query?: z.ZodType;
   /** Uses the X-PracticeFlow-Actor header. */
   actorHeader?: boolean;
+  /**
+   * Takes an Idempotency-Key header: the change is sent as a Temporal Update whose id comes from
+   * the key (api/idempotency.ts), so a client's retry with the same key is applied once and answers
+   * the same result. Every route that sends an Update to a flow.
+   */
+  idempotent?: true;
   result: { status: 200 | 201; schema: z.ZodType; description: string };
   /** A status other than result.status that depends on the result (health: 503 when not ok). */
   statusOf?: (result: unknown) => 200 | 201 | 503;
@@ -236,6 +242,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/flows/:flowId/tasks/:taskKey/complete',
     operationId: 'completeTask',
+    idempotent: true,
     staff: 'own-task',
     summary: 'Complete a task (a late completion needs lateReason)',
     tag: 'tasks',
@@ -248,6 +255,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/flows/:flowId/tasks/:taskKey/due',
     operationId: 'changeDue',
+    idempotent: true,
     summary: "Move an open task's due date (its reminders restart)",
     tag: 'tasks',
     body: ChangeDueBodySchema,
@@ -259,6 +267,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/flows/:flowId/tasks',
     operationId: 'addTask',
+    idempotent: true,
     summary: 'Add a task to a running flow',
     tag: 'tasks',
     body: AddTaskBodySchema,
@@ -270,6 +279,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/flows/:flowId/cancel',
     operationId: 'cancelFlow',
+    idempotent: true,
     summary: 'Cancel a running flow: its open tasks are cancelled and reminders stop',
     tag: 'flows',
     body: CancelFlowBodySchema,
@@ -306,6 +316,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/flows/:flowId/start-date',
     operationId: 'changeStartDate',
+    idempotent: true,
     summary: "Change an onboarding hire's start date: open tasks move to the recomputed dates",
     tag: 'onboarding',
     body: ChangeStartDateBodySchema,
@@ -317,6 +328,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/flows/:flowId/hepb-declination-reversal',
     operationId: 'reverseHepBDeclination',
+    idempotent: true,
     summary: 'A hire who declined the hepatitis B vaccine now accepts it (29 CFR 1910.1030(f)(2)(iv)): adds the vaccination task',
     tag: 'onboarding',
     body: HepBReversalBodySchema,
@@ -418,6 +430,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/credentials/:credentialId/renew',
     operationId: 'renewCredential',
+    idempotent: true,
     summary: "Record a renewal: { evidence, by, renewedOn?, newDueDate?, number?, note? }; the rule's window is checked (DEA: at most 60 days early)",
     description: 'Without `newDueDate` the next due date follows from the rule\'s cycle. A lapsed credential renewed within its grace period is reinstated.',
     tag: 'credentials',
@@ -431,6 +444,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/credentials/:credentialId/change',
     operationId: 'changeCredential',
+    idempotent: true,
     summary: 'Correct a credential: { changes: { dueDate?, issuer?, number?, evidence?, providerEmail?, ownerEmail?, managerEmail? }, by, reason }',
     description: 'Audited with the reason. A new due date restarts the reminders; one that undoes a lapse lifts it.',
     tag: 'credentials',
@@ -444,6 +458,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/credentials/:credentialId/retire',
     operationId: 'retireCredential',
+    idempotent: true,
     summary: 'Retire a credential: { by, reason }; its reminders stop and its flags are lifted',
     tag: 'credentials',
     body: RetireCredentialBodySchema,
@@ -508,6 +523,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/prior-auth/:authorizationId/submission',
     operationId: 'recordPriorAuthSubmission',
+    idempotent: true,
     summary: "Record the submission to the payer: { channel: 'portal', confirmationNumber, submittedAt, by }; the payer's clock starts",
     tag: 'prior-auth',
     body: RecordSubmissionBodySchema,
@@ -520,6 +536,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/prior-auth/:authorizationId/decision',
     operationId: 'recordPriorAuthDecision',
+    idempotent: true,
     summary: "Record the payer's decision: approved (authorizationNumber, validFrom, validTo, units), denied (reason) or pended (infoRequested, respondBy)",
     tag: 'prior-auth',
     body: RecordDecisionBodySchema,
@@ -532,6 +549,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/prior-auth/:authorizationId/service-rendered',
     operationId: 'recordPriorAuthServiceRendered',
+    idempotent: true,
     summary: 'Record a service rendered under the approved authorization: { on, unitsUsed, by }',
     tag: 'prior-auth',
     body: ServiceRenderedBodySchema,
@@ -544,6 +562,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/prior-auth/:authorizationId/denial-path',
     operationId: 'choosePriorAuthDenialPath',
+    idempotent: true,
     summary: 'After a denial: { path: peer_to_peer | appeal | accept, by, note? }',
     tag: 'prior-auth',
     body: ChooseDenialPathBodySchema,
@@ -556,6 +575,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/prior-auth/:authorizationId/cancel',
     operationId: 'cancelPriorAuth',
+    idempotent: true,
     summary: 'Cancel a prior authorization: { by, reason }; its tasks and escalations stop',
     tag: 'prior-auth',
     body: CancelFlowBodySchema,
@@ -637,6 +657,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/appeals/:appealId/submission',
     operationId: 'submitAppeal',
+    idempotent: true,
     summary: 'Record the filing with its proof: { confirmationNumber, channel, submittedAt?, by, note?, lateReason? } (completes submit_appeal)',
     tag: 'appeals',
     body: SubmitAppealBodySchema,
@@ -649,6 +670,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/appeals/:appealId/decision',
     operationId: 'recordAppealDecision',
+    idempotent: true,
     summary: "Record the payer's decision on the level: won, partially_won or lost (a loss with its noticeDate opens the next level)",
     tag: 'appeals',
     body: AppealDecisionBodySchema,
@@ -661,6 +683,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/appeals/:appealId/close',
     operationId: 'closeAppeal',
+    idempotent: true,
     summary: 'Close an appeal (the practice stops pursuing it): { by, reason }',
     tag: 'appeals',
     body: CloseAppealBodySchema,
@@ -673,6 +696,7 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/api/appeals/:appealId/cancel',
     operationId: 'cancelAppeal',
+    idempotent: true,
     summary: 'Cancel an appeal started in error: { by, reason }',
     tag: 'appeals',
     body: CancelFlowBodySchema,

@@ -12,6 +12,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { practiceCalendar } from './credential-plan';
 import { conflict, notFound, parseInput, toServiceError, type ServiceError } from './errors';
 import { summaryOf } from './flow-rows';
+import { updateIdOf, withUpdateId, type IdempotentRequest } from './idempotency';
 import { historyEntry, type LedgerRow } from './ledger-view';
 import { FlowIdSchema, ListByStatusQuerySchema, type FlowList, type HistoryEntry } from './schemas';
 
@@ -67,6 +68,8 @@ export abstract class TemporalService {
   protected readonly temporalAddress?: string;
   protected readonly timeoutMs: number;
   protected readonly historyLimit: number;
+  /** Set on the copy that serves one request with an Idempotency-Key (see withIdempotencyKey). */
+  protected idempotent?: IdempotentRequest;
 
   constructor(options: FlowServiceOptions) {
     this.client = options.client;
@@ -77,6 +80,17 @@ export abstract class TemporalService {
     this.temporalAddress = options.temporalAddress;
     this.timeoutMs = options.temporalTimeoutMs ?? 20_000;
     this.historyLimit = options.historyLimit ?? 50;
+  }
+
+  /**
+   * This service for one request that carries an Idempotency-Key (./idempotency.ts): the Update it
+   * sends has an id derived from the operation and the key, so a retry is applied once.
+   */
+  withIdempotencyKey(request: IdempotentRequest | undefined): this {
+    if (!request) return this;
+    const scoped = Object.create(this) as this;
+    scoped.idempotent = request;
+    return scoped;
   }
 
   protected get errorContext(): { temporalAddress?: string; timeoutMs: number } {
@@ -112,8 +126,9 @@ export abstract class TemporalService {
       if (to.subject) parseInput(to.subject.schema, to.subject.id, field);
       parseInput(FlowIdSchema, flowId, field);
       const input = parseInput(schema, body);
+      const handle = this.client.workflow.getHandle(flowId);
       try {
-        return await this.temporal(() => send(this.client.workflow.getHandle(flowId), input));
+        return await this.temporal(() => send(this.idempotent ? withUpdateId(handle, updateIdOf(this.idempotent)) : handle, input));
       } catch (err) {
         // Temporal answers "not found" for an Update to a workflow that has finished.
         if (err instanceof WorkflowNotFoundError) throw await (to.gone ? to.gone() : this.closedOrMissing(flowId, field));
