@@ -101,7 +101,8 @@ export const auditRoutes: RouteSpec[] = [
     tag: 'audit',
     actorHeader: true,
     result: { status: 200, schema: HistoryResultSchema, description: 'The history' },
-    errors: [404],
+    errors: [404, 409],
+    errorDescriptions: { 409: "A payload of the history is encrypted with a key that is not in this server's key ring (the message names the key id)" },
     handle: ({ audit }, { params, actor }) => audit.history(params.flowId!, actor),
   },
   {

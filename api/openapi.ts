@@ -2,6 +2,7 @@
 // validates with (z.toJSONSchema): nothing here is written by hand but the prose.
 import { z } from 'zod';
 import { ErrorBodySchema } from '../services/schemas';
+import { accessOf } from './access';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_MAX } from '../services/idempotency';
 import { ACTOR_HEADER, routes, type RouteSpec } from './routes';
 
@@ -23,13 +24,44 @@ const PARAM_DESCRIPTIONS: Record<string, string> = {
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Nobody is signed in, the API token is not valid, or the session ended (inactivity, sign-out)',
-  403: "The signed-in user's role may not do this",
+  403: "The signed-in user's role may not do this, `by` or the actor header names someone else, or a request with the session cookie comes from another origin or is not JSON",
   400: 'Bad input: malformed JSON, a body that is not an object, or fields that fail validation (each named in `problems`)',
+  413: 'The body is larger than this route takes',
   404: 'Unknown flow or task',
   409: 'Conflicts with the current state: task already completed, hire already started, flow closed',
   429: 'Sign-in is locked for a while after repeated failures: try again after Retry-After seconds',
   503: 'Temporal or the database cannot be reached',
 };
+
+/**
+ * Every status a route can answer besides its result, derived from what the app does to every
+ * request (api/app.ts, api/access.ts, api/browser-guard.ts) rather than listed by hand per route:
+ *   400, 503  any route (bad input; Temporal or the database down)
+ *   401       every route that needs sign-in
+ *   403       every route a role may be refused (not public or self), every POST (the browser guard
+ *             refuses a cookie request from another origin or without JSON), every route that
+ *             takes an actor (`by` or the actor header naming someone else)
+ *   413       every route that takes a body (over its size limit)
+ * plus what the route itself declares (404, 409, 429, and 401/403 where a public route answers them).
+ */
+export function documentedStatuses(route: RouteSpec): number[] {
+  const access = accessOf(route);
+  const statuses = new Set<number>([400, ...route.errors, 503]);
+  if (access !== 'public') statuses.add(401);
+  if ((access !== 'public' && access !== 'self') || route.method === 'post' || route.actorHeader) statuses.add(403);
+  if (route.body || route.document) statuses.add(413);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** The result's media types: JSON, and with download=1 the export file itself. */
+function resultContent(route: RouteSpec): JsonSchema {
+  const content: JsonSchema = { 'application/json': { schema: jsonSchema(route.result.schema, 'output') } };
+  if (route.downloadable) {
+    content['text/csv'] = { schema: { type: 'string', description: 'download=1 of a CSV export: the file itself' } };
+    content['text/html'] = { schema: { type: 'string', description: 'download=1 of an HTML report: the file itself' } };
+  }
+  return content;
+}
 
 function operation(route: RouteSpec): JsonSchema {
   const parameters: JsonSchema[] = pathParams(route.path).map((name) => ({
@@ -69,12 +101,13 @@ function operation(route: RouteSpec): JsonSchema {
     });
   }
   const errorResponses = Object.fromEntries(
-    [400, ...route.errors, 503].map((status) => [
+    documentedStatuses(route).map((status) => [
       String(status),
       {
         description: route.errorDescriptions?.[status as 400 | 401 | 403 | 404 | 409 | 429] ?? ERROR_DESCRIPTIONS[status],
         ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds until sign-in may be tried again', schema: { type: 'integer', minimum: 1 } } } } : {}),
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        // Health answers 503 with its own body (which part is down), not an error.
+        content: status === 503 && route.statusOf ? resultContent(route) : { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       },
     ]),
   );
@@ -95,7 +128,7 @@ function operation(route: RouteSpec): JsonSchema {
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content } } : {}),
     responses: {
-      [String(route.result.status)]: { description: route.result.description, content: { 'application/json': { schema: jsonSchema(route.result.schema, 'output') } } },
+      [String(route.result.status)]: { description: route.result.description, content: resultContent(route) },
       ...errorResponses,
     },
   };

@@ -2,6 +2,7 @@
 // the (possibly long, first-time) builds show progress here instead of inside a test hook.
 import { ensureChromium } from './chromium';
 import { formatDuration, isMainModule } from './common';
+import { ensureSchemathesis } from './schemathesis';
 import { ensureTemporalCli } from './temporal-cli';
 import { ensureTemporalUi } from './temporal-ui';
 import { ensureTestServer } from './test-server';
@@ -14,6 +15,8 @@ export interface EnsuredTools {
   temporalUi: string | undefined;
   /** undefined: none could be had (the web console's browser tests then fail saying why). */
   chromium: string | undefined;
+  /** undefined: none could be had (the API fuzz test then fails saying why). */
+  schemathesis: string | undefined;
 }
 
 export async function ensureTools(opts: { log?: (line: string) => void } = {}): Promise<EnsuredTools> {
@@ -37,8 +40,16 @@ export async function ensureTools(opts: { log?: (line: string) => void } = {}): 
   } catch (err) {
     log(`[tools]   not available: ${(err as Error).message}`);
   }
+  log('[tools] schemathesis (API fuzz test)…');
+  let schemathesis: string | undefined;
+  try {
+    schemathesis = await ensureSchemathesis({ log: (l) => log(`[tools] ${l}`) });
+    log(`[tools]   ${schemathesis}`);
+  } catch (err) {
+    log(`[tools]   not available: ${(err as Error).message}`);
+  }
   log(`[tools] done in ${formatDuration(Date.now() - started)}`);
-  return { temporalCli, testServer, temporalUi, chromium };
+  return { temporalCli, testServer, temporalUi, chromium, schemathesis };
 }
 
 if (await isMainModule(import.meta.url)) {
