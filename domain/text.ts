@@ -9,6 +9,9 @@
 //   - Tab and newline (and CR) only in multi-line fields: notes, reasons, findings, a letter, an
 //     uploaded CSV or export. Everything else is one line.
 //   - A length bound on every string, so a field without its own `max` is still bounded.
+//   - A bound on nesting: no input's objects and arrays nest deeper than MAX_DEPTH. A JSON body
+//     of a few thousand nested brackets (well under the 1 MiB body limit) otherwise overflowed the
+//     stack of this very walk, and the request answered 500 instead of a 400 naming the field.
 // Inside a workflow the rule is the lenient one (no control characters other than tab, newline
 // and CR anywhere): carried state written by an older run must keep parsing; the strict single-
 // line rule is enforced at the edge, before anything reaches Temporal.
@@ -38,6 +41,8 @@ export const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set([
 const MAX_STRING = 20_000;
 const MAX_DOCUMENT = 256 * 1024 * 1024;
 const DOCUMENT_FIELDS: ReadonlySet<string> = new Set(['csv', 'content']);
+/** Levels of objects and arrays inside an input; PracticeFlow's deepest (a workflow's carried state) use under 10. */
+export const MAX_DEPTH = 64;
 
 const SINGLE_LINE_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]|\p{Cs}/u;
 const MULTI_LINE_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]|\p{Cs}/u;
@@ -67,6 +72,8 @@ export function textProblems(input: unknown, options: { prefix?: string; strict?
   const strict = options.strict ?? true;
   const problems: FieldProblem[] = [];
   const seen = new Set<unknown>();
+  const start = options.prefix ? [options.prefix] : [];
+  const base = start.length;
   const walk = (value: unknown, path: string[], field: string | undefined): void => {
     if (problems.length >= 20) return;
     if (typeof value === 'string') {
@@ -75,6 +82,10 @@ export function textProblems(input: unknown, options: { prefix?: string; strict?
       return;
     }
     if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    if (path.length - base >= MAX_DEPTH) {
+      problems.push({ path: path.join('.'), message: `is nested too deeply (objects and arrays at most ${MAX_DEPTH} levels deep)` });
+      return;
+    }
     seen.add(value);
     if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...path, String(i)], field));
@@ -86,6 +97,6 @@ export function textProblems(input: unknown, options: { prefix?: string; strict?
       else walk(v, [...path, key], key);
     }
   };
-  walk(input, options.prefix ? [options.prefix] : [], options.prefix);
+  walk(input, start, options.prefix);
   return problems;
 }

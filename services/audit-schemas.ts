@@ -37,6 +37,40 @@ export const PersonExportQuerySchema = optionalPeriod({ format: ExportFormatSche
 export const PeriodExportQuerySchema = period({ format: ExportFormatSchema.default('json') });
 
 export const VerifyExportBodySchema = z.object({ content: z.string().min(1, 'must be the text of a JSON or CSV audit export') }).strict();
+
+/** A ledger seq as an export carries it: digits, below PostgreSQL's bigint (so the lookup cannot overflow). */
+const ExportedSeqSchema = z.string().regex(/^\d{1,18}$/, 'must be a ledger sequence number (digits)');
+const ExportedInstantSchema = z.string().refine((s) => Number.isFinite(Date.parse(s)), 'must be an ISO 8601 instant');
+const nullableText = z.string().nullable();
+/**
+ * What verify-export reads of an export handed back (the JSON document or the CSV file, parsed):
+ * each entry's hashed fields and the chain head, shaped so that its hash can be recomputed and the
+ * entry looked up. A file edited into another shape is a 400 naming the field (`content.entries.3.seq`),
+ * not a 500; an edit that keeps the shape is what verification itself reports (export_edited).
+ */
+export const ParsedExportSchema = z.object({
+  entries: z.array(
+    z.looseObject({
+      seq: ExportedSeqSchema,
+      businessKey: z.string(),
+      occurredAt: ExportedInstantSchema,
+      recordedAt: ExportedInstantSchema,
+      actor: z.string(),
+      action: z.string(),
+      flowType: nullableText,
+      workflowId: nullableText,
+      runId: nullableText,
+      taskKey: nullableText,
+      rule: nullableText,
+      detail: z.unknown(),
+      prevHash: z.string(),
+      hash: z.string(),
+      purgedBy: ExportedSeqSchema.nullable(),
+    }),
+  ),
+  headSeq: ExportedSeqSchema.nullable(),
+  headHash: nullableText,
+});
 export const PurgeBodySchema = z.object({ dryRun: z.boolean().default(true), reason: z.string().trim().min(3).max(500).optional() }).strict();
 export const SeparationBodySchema = z
   .object({

@@ -35,6 +35,7 @@ import {
   AuditLateQuerySchema,
   AuditOverdueQuerySchema,
   FlowExportQuerySchema,
+  ParsedExportSchema,
   PeriodExportQuerySchema,
   PersonExportQuerySchema,
   PurgeBodySchema,
@@ -51,7 +52,7 @@ import {
   type TimelineLineView,
 } from './audit-schemas';
 import { ACCESS_ACTION, recordAccess } from './access-log';
-import { conflict, invalid, notFound, parseInput } from './errors';
+import { conflict, fieldProblems, invalid, notFound, parseInput } from './errors';
 import { summaryOf } from './flow-rows';
 import { CHECKLIST_ACTIONS, flowViewFromLedger, type LedgerRow } from './ledger-view';
 import { FlowIdSchema, type FlowSummary } from './schemas';
@@ -137,6 +138,9 @@ export class AuditService extends TemporalService {
     } catch (err) {
       throw invalid([{ path: 'content', message: err instanceof Error ? err.message : String(err) }]);
     }
+    // The file is the caller's: its entries are held to the shape verification computes with.
+    const shaped = ParsedExportSchema.safeParse(parsed);
+    if (!shaped.success) throw invalid(fieldProblems(shaped.error, 'content'));
     return this.read(actor, 'verify an export', { kind: 'export', id: null }, { entries: parsed.entries.length }, () => verifyExport(this.prisma, parsed));
   }
 

@@ -156,6 +156,12 @@ export function toServiceError(err: unknown, ctx: ErrorContext): ServiceError | 
     if (grpcCode === GRPC_DEADLINE_EXCEEDED || grpcCode === GRPC_CANCELLED) {
       return unavailable(`no answer from Temporal${where}${within} to ${ctx.operation}: Temporal or the PracticeFlow worker may be down`);
     }
+    // A query to a flow whose workflow task keeps failing (a bug, or a worker that cannot run it):
+    // the flow answers nothing until that is fixed, as when the worker is down. Reads fall back to
+    // the ledger (TemporalService.recordedInstead) instead of a 500.
+    if (grpcCode === GRPC_FAILED_PRECONDITION && /workflow task in failed state/i.test(grpcDetails(err))) {
+      return unavailable(`flow ${ctx.flowId ?? ''} cannot answer to ${ctx.operation}: its workflow task is failing (the worker's log says why)`.replace('flow  ', 'the flow '));
+    }
     return undefined;
   }
   if (isDatabaseUnavailable(err)) return unavailable(`cannot reach the PracticeFlow database to ${ctx.operation}; try again when it is running`);
@@ -167,7 +173,13 @@ export function toServiceError(err: unknown, ctx: ErrorContext): ServiceError | 
 
 const GRPC_CANCELLED = 1;
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_UNAVAILABLE = 14;
+
+function grpcDetails(err: unknown): string {
+  const grpc = isGrpcServiceError(err) ? err : err instanceof TemporalServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
+  return grpc?.details ?? '';
+}
 
 function temporalGrpcCode(err: unknown): number | undefined {
   if (isGrpcServiceError(err)) return err.code;

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createApiApp } from '../../api/app';
 import type { ApiServices } from '../../api/routes';
 import { ConfigError, loadConfig } from '../../config/env';
+import { ServiceError as TemporalServiceError } from '@temporalio/client';
 import { textProblems } from '../../domain/text';
+import { toServiceError } from '../../services/errors';
 import { isoDay, temporalHas, useApiStack, hireBody } from './stack';
 
 const MANAGER = 'boundary-manager@clinic.example';
@@ -62,6 +64,16 @@ describe('the text and date boundary', () => {
     expect(() => loadConfig({ MAIL_FROM: 'PracticeFlow <pf@clinic.example>\nBcc: x@evil.example' })).toThrow(/MAIL_FROM: must not contain control characters \(U\+000A/);
   });
 
+  it('refuses a body nested too deeply: 400 naming the field (found while fuzzing the API: a stack overflow, 500)', async () => {
+    for (const body of ['{"hireId":' + '['.repeat(20_000) + ']'.repeat(20_000) + '}', '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)]) {
+      const res = await stack.request('POST', '/api/onboarding/plan', body);
+      expect(res.status, JSON.stringify(res.json).slice(0, 300)).toBe(400);
+      expect(res.json.error.problems[0].message).toBe('is nested too deeply (objects and arrays at most 64 levels deep)');
+    }
+    expect(textProblems(JSON.parse('{"hireId":' + '['.repeat(64) + ']'.repeat(64) + '}'))).toEqual([{ path: `hireId${'.0'.repeat(63)}`, message: expect.stringMatching(/nested too deeply/) }]);
+    expect(textProblems(JSON.parse('{"hireId":' + '['.repeat(63) + ']'.repeat(63) + '}'))).toEqual([]);
+  });
+
   it('checks every string, field names and nested ones included, and bounds their length', () => {
     expect(textProblems({ a: [{ b: 'ok', c: 'x\u0007' }], 'bad\u0000key': 1 })).toEqual([
       { path: 'a.0.c', message: 'must not contain control characters (U+0007 at character 2)' },
@@ -78,6 +90,14 @@ describe('the text and date boundary', () => {
 });
 
 describe('an unexpected error', () => {
+  it('is not a flow whose workflow task keeps failing: 503 naming the flow, so reads fall back to the ledger (found by fuzzing: a 500)', () => {
+    const grpc = Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9, details: 'Unable to query workflow due to Workflow Task in failed state.', metadata: {} });
+    const mapped = toServiceError(new TemporalServiceError('Failed to query Workflow', { cause: grpc }), { operation: 'show the flow', flowId: 'prior-auth-pa-1' });
+    expect(mapped?.toJSON()).toEqual({ type: 'Unavailable', message: "flow prior-auth-pa-1 cannot answer to show the flow: its workflow task is failing (the worker's log says why)", problems: [] });
+    // Another failed precondition is still not mapped (a bug, answered 500 with a request id).
+    expect(toServiceError(Object.assign(new Error('9'), { code: 9, details: 'something else', metadata: {} }), { operation: 'x' })).toBeUndefined();
+  });
+
   it('answers 500 with a request id, and logs the error under the same id', async () => {
     const logged: string[] = [];
     const broken = { flows: { listFlows: () => Promise.reject(new Error('boom: something nobody mapped')) } } as unknown as ApiServices;

@@ -173,3 +173,16 @@ describe('prior authorizations through the API', () => {
     expect(missing.json.error.problems.map((p: any) => p.path).sort()).toEqual(['from', 'to']);
   });
 });
+
+// Last: its flow would otherwise count in the worklist and the metrics above.
+describe('a submission without a payer clock', () => {
+  it('refuses a submission dated before any decision clock of the payer (found by fuzzing: the flow wedged, then answered 503 and 500)', async () => {
+    await start(request('pa-1999'));
+    const old = await post('/api/prior-auth/pa-1999/submission', { channel: 'portal', confirmationNumber: 'C-old', submittedAt: '2000-01-01T00:00:00Z', by: STAFF });
+    expect(old.status, JSON.stringify(old.json)).toBe(400);
+    expect(old.json.error.problems).toEqual([{ path: 'submittedAt', message: 'has no payer decision clock: no standard decision clock for medicare_advantage on 1999-12-31' }]);
+    // The flow still answers from Temporal, and takes a submission with a clock.
+    expect((await get('/api/prior-auth/pa-1999')).json).toMatchObject({ source: 'temporal', status: 'awaiting_submission' });
+    expect(await submit('pa-1999', 1)).toMatchObject({ status: 'submitted' });
+  });
+});

@@ -96,6 +96,23 @@ describe('audit API', () => {
     expect((await post('/api/audit/verify-export', { content: tampered })).json).toMatchObject({ ok: false, problems: [expect.objectContaining({ problem: 'export_edited' })] });
   });
 
+  it('refuses an export edited out of shape with a 400 naming the field (found while fuzzing the API: these were 500s)', async () => {
+    const doc = (await get(`/api/audit/flows/${FLOW}/export?format=json`)).json;
+    const refused = async (content: string, path: string, message: RegExp) => {
+      const res = await post('/api/audit/verify-export', { content });
+      expect(res.status, JSON.stringify(res.json)).toBe(400);
+      expect(res.json.error.problems).toContainEqual({ path, message: expect.stringMatching(message) });
+    };
+    await refused(JSON.stringify({ ...doc, entries: [{ ...doc.entries[0], seq: '1e400' }] }), 'content.entries.0.seq', /ledger sequence number/);
+    await refused(JSON.stringify({ ...doc, entries: [{ ...doc.entries[0], occurredAt: 'yesterday' }] }), 'content.entries.0.occurredAt', /ISO 8601 instant/);
+    await refused(JSON.stringify({ ...doc, chain: { ...doc.chain, headSeq: 'the last one' } }), 'content.headSeq', /ledger sequence number/);
+    const csv = (await get(`/api/audit/flows/${FLOW}/export?format=csv`)).json.content as string;
+    const [header, first] = csv.split('\n').filter((line) => line && !line.startsWith('#'));
+    const cells = first!.split(',');
+    await refused(csv.replace(first!, ['abc', ...cells.slice(1)].join(',')), 'content.entries.0.seq', /ledger sequence number/);
+    expect(header).toMatch(/^seq,/);
+  });
+
   it('answers the queries across flows', async () => {
     const late = await get(`/api/audit/late?from=${isoDay(-30)}&to=${isoDay(0)}`);
     expect(late.status).toBe(200);

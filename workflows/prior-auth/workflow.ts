@@ -456,6 +456,15 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     const at = notFuture('submittedAt', input.submittedAt);
     const last = submissions.at(-1);
     if (last && at <= Date.parse(last.submittedAt)) throw validationFailure([{ path: 'submittedAt', message: `must be after the previous submission (${last.submittedAt})` }]);
+    // The payer's clock starts from the submission. A date no clock of this payer covers (before its
+    // rule took effect, e.g. 1999) is refused here: the handler could not compute a deadline, and
+    // the flow would fail its workflow task on every retry, answering nothing (found by fuzzing).
+    try {
+      decisionDeadline({ payer: request.payer, urgency: request.urgency, submittedAt: SUBMITTERS[input.channel].receipt(input).submittedAt }, calendar);
+    } catch (err) {
+      if (err instanceof RangeError) throw validationFailure([{ path: 'submittedAt', message: `has no payer decision clock: ${err.message}` }]);
+      throw err;
+    }
     return input;
   };
   // The checklist exists before any handler is registered: an Update sent right after the start is
