@@ -14,6 +14,7 @@ import type { onboardingFlow } from '../../workflows/onboarding/workflow';
 import { checklistQuery, completeTaskUpdate } from '../../workflows/task-engine/definitions';
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
 import { gate, type Gate } from '../support/gate';
+import { recordHistory } from '../support/histories';
 import { settled, untilQuery } from '../support/poll';
 import { dana, NEW_YORK } from './fixtures';
 
@@ -77,6 +78,8 @@ describe('two changes to one onboarding at the same time', () => {
     expect([await outcome(first.result()), await outcome(second.result())]).toEqual(['applied', 'Conflict: hepb_vaccine_offer: the declination was already reversed']);
     const created = await h.prisma.auditEntry.findMany({ where: { workflowId: handle.workflowId, action: 'task.created', taskKey: 'hepb_vaccination' } });
     expect(created).toHaveLength(1);
+    await h.client.workflow.getHandle(handle.workflowId).executeUpdate('cancelFlow', { args: [{ by: MANAGER, reason: 'recorded for replay' }] });
+    await recordHistory(handle, 'onboardingFlow-concurrent-hepb-reversals-cancelled');
   });
 
   it('leaves every open task on the dates of the final start date when two changes overlap', async () => {

@@ -83,7 +83,7 @@ describe('an onboarding nobody completes, for more than two years', () => {
     const last = runs.at(-1)!;
     expect(await h.prisma.auditEntry.count({ where: { workflowId, runId: last, action: 'notice.overdue' } })).toBeGreaterThan(0);
 
-    await recordHistory(h.client.workflow.getHandle(workflowId, runs[0]), 'onboardingFlow-forgotten-continued-as-new');
+    // A run that took the checklist over from the one before it and handed it on at the budget.
     await recordHistory(h.client.workflow.getHandle(workflowId, runs[1]), 'onboardingFlow-forgotten-resumed-continued-as-new');
   }, 1_800_000);
 });

@@ -12,6 +12,7 @@ import type { FlowView } from '../../domain/tasks/model';
 import { checklistQuery } from '../../workflows/task-engine/definitions';
 import { startEngineHarness, TASK_QUEUE, type EngineHarness } from '../support/engine-harness';
 import { gate, type Gate } from '../support/gate';
+import { recordHistory } from '../support/histories';
 import { closedStatus, settled, untilQuery } from '../support/poll';
 
 const TZ = 'America/New_York';
@@ -86,6 +87,7 @@ describe('a BBP cycle completed by a signal', () => {
     expect(actions.indexOf('osha.occurrence_recorded')).toBeLessThan(actions.indexOf('flow.completed'));
     const record = await h.prisma.safetyOccurrence.findFirstOrThrow({ where: { employeeId: 'e-9', status: 'completed' } });
     expect(ny.dateOf(record.completedAt!.getTime())).toBe(today);
+    await recordHistory(h.client.workflow.getHandle(id, firstRun), 'bbpTrainingFlow-signal-under-slow-ledger-continued');
   });
 
   it('carries a training that arrives while the cycle is closing into the next cycle', async () => {
@@ -109,5 +111,8 @@ describe('a BBP cycle completed by a signal', () => {
     expect(records.map((r) => ny.dateOf(r.completedAt!.getTime()))).toEqual([first, second]);
     const completions = await h.prisma.auditEntry.findMany({ where: { workflowId: id, action: 'task.completed' }, orderBy: { seq: 'asc' } });
     expect(completions.map((e) => (e.detail as { at: string }).at.slice(0, 10))).toEqual([first, second]);
+    // The run that started with the carried training and completed its cycle with it.
+    const secondRun = completions.at(-1)!.runId!;
+    await recordHistory(h.client.workflow.getHandle(id, secondRun), 'bbpTrainingFlow-carried-training-continued');
   });
 });

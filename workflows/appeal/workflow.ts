@@ -89,6 +89,8 @@ const CarriedSchema = z.object({
   previousLevels: z.array(z.custom<AppealLevelRecord>((v) => typeof v === 'object' && v !== null)),
 });
 export type AppealCarried = z.infer<typeof CarriedSchema>;
+/** For tests that every carried shape an older run emitted still parses. */
+export { CarriedSchema as AppealCarriedSchema };
 
 interface TaskState {
   key: string;
