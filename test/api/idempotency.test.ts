@@ -4,7 +4,7 @@
 // Temporal Update's id, scoped by the operation, so Temporal itself deduplicates it. A malformed
 // key is refused before anything is sent. Real stack (dev server, Postgres, worker, API).
 import { describe, expect, it } from 'vitest';
-import { isoDay, useApiStack } from './stack';
+import { appealBody, eventually, isoDay, useApiStack } from './stack';
 
 const MANAGER = 'manager@clinic.example';
 const hire = (hireId: string) => ({ hireId, name: 'Dana Reyes', email: `${hireId}@staff.example`, role: 'medical_assistant', startDate: isoDay(30), managerEmail: MANAGER });
@@ -58,6 +58,43 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(200);
     expect(retry).toEqual(first);
     expect(await ledger('credential-dea-idem-1', 'credential.changed')).toBe(1);
+  });
+
+  it('answers a retried renewal after the credential continued into its new cycle, without renewing again', async () => {
+    const credential = {
+      credentialId: 'dea-idem-2',
+      providerId: 'p-101',
+      type: 'dea_registration',
+      jurisdiction: 'NY',
+      dueDate: isoDay(30),
+      providerEmail: 'dr.kim@clinic.example',
+      ownerEmail: MANAGER,
+      managerEmail: MANAGER,
+    };
+    expect((await post('/api/credentials', credential)).status).toBe(201);
+    const handle = stack.client.workflow.getHandle('credential-dea-idem-2');
+    const firstRun = (await handle.describe()).runId;
+    const renewal = { evidence: 'dea-renewal.pdf', by: MANAGER };
+    const first = await post('/api/credentials/dea-idem-2/renew', renewal, 'renew-2029');
+    expect(first).toMatchObject({ status: 200, json: { cycle: 2, status: 'active' } });
+    await eventually(async () => (await handle.describe()).runId !== firstRun, 'the new cycle');
+    const retry = await post('/api/credentials/dea-idem-2/renew', renewal, 'renew-2029');
+    expect(retry).toMatchObject({ status: 200, json: { cycle: 2, credential: first.json.credential } });
+    expect(await ledger('credential-dea-idem-2', 'credential.renewed')).toBe(1);
+  });
+
+  it('answers a retried appeal decision after the next level opened, without recording it again', async () => {
+    const started = await post('/api/appeals', appealBody('A-idem-1', {}, { staff: MANAGER, manager: MANAGER }));
+    expect(started.status).toBe(201);
+    const flowId = started.json.flowId as string;
+    for (const task of ['gather_records', 'draft_letter']) expect((await post(`/api/flows/${flowId}/tasks/${task}/complete`, { by: MANAGER })).status).toBe(200);
+    expect((await post('/api/appeals/A-idem-1/submission', { confirmationNumber: 'MAC-9', channel: 'portal', by: MANAGER })).status).toBe(200);
+    const decision = { outcome: 'lost', noticeDate: isoDay(0), by: MANAGER };
+    expect((await post('/api/appeals/A-idem-1/decision', decision, 'decision-1')).status).toBe(200);
+    await eventually(async () => (await stack.request('GET', '/api/appeals/A-idem-1')).json.level === 'reconsideration', 'the next level');
+    const retry = await post('/api/appeals/A-idem-1/decision', decision, 'decision-1');
+    expect(retry).toMatchObject({ status: 200, json: { level: 'reconsideration', decisions: [{ outcome: 'lost' }] } });
+    expect(await ledger(flowId, 'appeal.decision_recorded')).toBe(1);
   });
 
   it('refuses a malformed key before anything is sent, naming the header', async () => {

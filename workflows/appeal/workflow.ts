@@ -66,6 +66,7 @@ import {
 import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordFlow, sendEmail } from '../task-engine/activities';
 import { pastOverdueCap, PATCH_OVERDUE_CAP } from '../task-engine/overdue-cap';
+import { AppliedUpdates, AppliedUpdatesSchema } from '../task-engine/applied-updates';
 import { IncidentDesk } from '../task-engine/incidents';
 
 const SYSTEM = SYSTEM_ACTOR;
@@ -87,6 +88,8 @@ const CarriedSchema = z.object({
   amountInControversy: z.number().min(0),
   amountRecovered: z.number().min(0),
   previousLevels: z.array(z.custom<AppealLevelRecord>((v) => typeof v === 'object' && v !== null)),
+  /** Keyed Updates (Idempotency-Key) applied by earlier levels' runs: a retried decision is answered, not recorded again. */
+  appliedUpdates: AppliedUpdatesSchema.optional(),
 });
 export type AppealCarried = z.infer<typeof CarriedSchema>;
 /** For tests that every carried shape an older run emitted still parses. */
@@ -134,6 +137,7 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
   const flowStartedAt = carried?.flowStartedAt ?? new Date().toISOString();
   const previousLevels: AppealLevelRecord[] = carried?.previousLevels ?? [];
   let amountRecovered = carried?.amountRecovered ?? 0;
+  const applied = new AppliedUpdates(carried?.appliedUpdates);
   let status: FlowStatus = 'running';
   let outcome: AppealView['outcome'];
   let closed: { by: string; reason: string; at: string } | undefined;
@@ -402,7 +406,10 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
   setHandler(
     recordAppealDecisionUpdate,
     async (rawInput) => {
+      // A client's retry of the decision that opened this level: answered with the appeal as it is.
+      if (applied.isRetry) return view();
       const { input, next } = validateDecision(rawInput);
+      applied.remember();
       const recovered = 'amountRecovered' in input ? input.amountRecovered : 0;
       decision = {
         level,
@@ -431,6 +438,7 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
             amountInControversy: remaining,
             amountRecovered,
             previousLevels: [...previousLevels, { level, noticeDate: request.noticeDate, filingDeadline: plan.filingDeadline, rule: plan.rule, submission, decision }],
+            appliedUpdates: applied.carried(),
           },
         };
         events.push(event('appeal.next_level_opened', input.by, next.level, { nextLevel: next.level, filingDeadline: next.plan.plan.filingDeadline, rule: next.plan.plan.rule, noticeDate: decision.noticeDate }, { rule: next.plan.plan.rule }));
@@ -452,7 +460,7 @@ export async function claimAppealFlow(raw: AppealRequestInput, rawCarried?: Appe
       await audit(events);
       return view();
     },
-    { validator: (rawInput) => void validateDecision(rawInput) },
+    { validator: (rawInput) => void (applied.isRetry || validateDecision(rawInput)) },
   );
 
   const close = async (rawInput: CloseAppealInput) => {

@@ -42,6 +42,7 @@ import {
 } from './definitions';
 import { SYSTEM_ACTOR } from '../task-engine/actor';
 import { recordAudit, recordCredential, sendEmail } from '../task-engine/activities';
+import { AppliedUpdates, AppliedUpdatesSchema } from '../task-engine/applied-updates';
 import { historyIsLong } from '../task-engine/history-budget';
 import { IncidentDesk } from '../task-engine/incidents';
 
@@ -56,6 +57,8 @@ const CarriedSchema = z.object({
   sent: z.array(z.string()),
   lapseEscalations: z.number().int().min(0),
   changes: z.number().int().min(0),
+  /** Keyed Updates (Idempotency-Key) applied by earlier runs: a retry is answered, not applied again. */
+  appliedUpdates: AppliedUpdatesSchema.optional(),
 });
 type Carried = z.infer<typeof CarriedSchema>;
 
@@ -89,6 +92,7 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
   const workflowId = workflowInfo().workflowId;
   let credential = input.credential;
   let carried: Carried = input.carried ?? { cycle: 1, status: 'active', sent: [], lapseEscalations: 0, changes: 0 };
+  const applied = new AppliedUpdates(carried.appliedUpdates);
   let retired: RetireInput | undefined;
   let renewal: { input: RenewalInput; renewedOn: string; kind: string } | undefined;
   /** The renewal this run recorded (its new due date): the run is closing, the next cycle takes further renewals. */
@@ -268,12 +272,15 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
   setHandler(
     renewCredentialUpdate,
     async (raw) => {
+      // A client's retry of the renewal that started this cycle: answered with the cycle as it is.
+      if (applied.isRetry) return view();
       renewal = validateRenewal(raw);
+      applied.remember();
       version += 1;
       await condition(() => renewal === undefined); // the main loop records it, then continues as new
       return view();
     },
-    { validator: (raw) => void validateRenewal(raw) },
+    { validator: (raw) => void (applied.isRetry || validateRenewal(raw)) },
   );
 
   const validateChange = (raw: CredentialChange) => {
@@ -286,7 +293,9 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
   setHandler(
     changeCredentialUpdate,
     async (raw) => {
+      if (applied.isRetry) return view();
       const { parsed, next } = validateChange(raw);
+      applied.remember();
       const before = credential;
       credential = next;
       carried = { ...carried, changes: carried.changes + 1 };
@@ -299,7 +308,7 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
       await project();
       return view();
     },
-    { validator: (raw) => void validateChange(raw) },
+    { validator: (raw) => void (applied.isRetry || validateChange(raw)) },
   );
 
   setHandler(
@@ -371,12 +380,12 @@ export async function credentialFlow(rawInput: CredentialFlowInput): Promise<Cre
       await condition(allHandlersFinished);
       if (retiredMeanwhile()) return view();
       // A new cycle starts with a fresh history.
-      return continueAsNew<typeof credentialFlow>({ credential, practice: input.practice, sendAt: input.sendAt, startedBy: input.startedBy, carried });
+      return continueAsNew<typeof credentialFlow>({ credential, practice: input.practice, sendAt: input.sendAt, startedBy: input.startedBy, carried: { ...carried, appliedUpdates: applied.carried() } });
     }
     if (workflowInfo().continueAsNewSuggested || (historyIsLong() && patched(PATCH_HISTORY_BUDGET))) {
       await condition(allHandlersFinished);
       if (retiredMeanwhile()) return view();
-      return continueAsNew<typeof credentialFlow>({ credential, practice: input.practice, sendAt: input.sendAt, startedBy: input.startedBy, carried });
+      return continueAsNew<typeof credentialFlow>({ credential, practice: input.practice, sendAt: input.sendAt, startedBy: input.startedBy, carried: { ...carried, appliedUpdates: applied.carried() } });
     }
     const next = nextEvent();
     const seen = version;
