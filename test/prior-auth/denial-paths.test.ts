@@ -97,6 +97,21 @@ describe('a denial handed to an appeal that already exists', () => {
   });
 });
 
+describe('a denial whose appeal is chosen twice at once', () => {
+  it('starts one appeal and refuses the second choice while the first is starting it', async () => {
+    const handle = await start(request('pa-dbl-1'));
+    await submittedAndDenied(handle);
+    const choose = () =>
+      handle.executeUpdate(chooseDenialPathUpdate, { args: [{ path: 'appeal', by: MANAGER }] }).then(
+        (v) => `applied: ${v.appeal?.status}`,
+        (e: { cause?: { type?: string } }) => `refused: ${e.cause?.type}`,
+      );
+    expect((await Promise.all([choose(), choose()])).sort()).toEqual(['applied: started', 'refused: Conflict']);
+    expect((await handle.query(priorAuthQuery)).appeal).toMatchObject({ status: 'started' });
+    expect(await h.prisma.auditEntry.count({ where: { workflowId: handle.workflowId, action: 'prior_auth.appeal_requested' } })).toBe(1);
+  });
+});
+
 describe('a denial taken to peer-to-peer', () => {
   it('opens the review task, and the payer\'s new decision after it approves the request', async () => {
     const handle = await start(request('pa-p2p-1'));

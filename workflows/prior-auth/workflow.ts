@@ -149,6 +149,8 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
   let denialPath: PriorAuthView['denialPath'];
   let appeal: PriorAuthView['appeal'];
   let denials = 0;
+  /** The denial's appeal flow is starting (before the choice changes anything): no second choice meanwhile. */
+  let choosingPath = false;
   /** Overdue notices and payer escalations stop at their caps (set once one is reached, see the main loop). */
   let capped = false;
   const taskCapped = (task: TaskState) => capped && pastOverdueCap(task.spec.due, task.policy, calendar, task.nextStep);
@@ -630,6 +632,7 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     const input = parseOrThrow(ChooseDenialPathSchema, rawInput);
     assertRunning();
     if (status !== 'denied') throw conflictFailure(`status: the request is ${status}; a path is chosen after a denial`);
+    if (choosingPath) throw conflictFailure('status: a path after the denial is being recorded (its appeal flow is starting)');
     if (input.path === 'appeal' && !isIdentifier(denialAppealId(request.authorizationId))) {
       throw validationFailure([{ path: 'path', message: `the appeal id ${denialAppealId(request.authorizationId)} would be longer than 64 characters: start the appeal by hand (POST /api/appeals) with a shorter appealId` }]);
     }
@@ -640,7 +643,12 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     // The appeal flow starts before anything changes here: a start that fails leaves the denial
     // and its task as they were, instead of closed with nothing audited (issue 18). Histories
     // recorded before, which started it after the task was closed, replay through the patch.
-    const appealFirst = input.path === 'appeal' && patched(PATCH_APPEAL_STARTS_FIRST) ? await startDenialAppeal(request, denial, input.by, calendar) : undefined;
+    let appealFirst: PriorAuthView['appeal'];
+    if (input.path === 'appeal' && patched(PATCH_APPEAL_STARTS_FIRST)) {
+      // Nothing has changed yet while the child starts: a second choice must not pass meanwhile.
+      choosingPath = true;
+      appealFirst = await startDenialAppeal(request, denial, input.by, calendar);
+    }
     const at = new Date().toISOString();
     denialPath = { path: input.path, by: input.by, at };
     const events: (AuditEvent | undefined)[] = [completeTask(openTaskKey('denial_next_step'), input.by, { outcome: input.path, note: input.note, ...completion })];
@@ -715,6 +723,7 @@ export async function priorAuthFlow(raw: PriorAuthRequestInput): Promise<PriorAu
     if (!task) throw notFoundFailure(`taskKey: no task "${input.taskKey}" in this flow (tasks: ${[...tasks.keys()].join(', ')})`);
     if (task.status !== 'open') throw conflictFailure(`taskKey: task "${input.taskKey}" is already ${task.status}`);
     const isDenial = task.spec.key.startsWith('denial_next_step');
+    if (isDenial && choosingPath) throw conflictFailure('taskKey: a path after the denial is being recorded (its appeal flow is starting)');
     if (!COMPLETABLE.has(task.spec.key) && !isDenial) {
       throw conflictFailure(`taskKey: "${input.taskKey}" closes with ${input.taskKey.startsWith('pended_response') ? 'recordSubmission (the resubmission)' : input.taskKey.startsWith('peer_to_peer') ? 'recordDecision (the payer\'s new decision)' : 'recordServiceRendered'}`);
     }
