@@ -294,7 +294,7 @@ describe('credential API', () => {
       ]),
     );
     const addOp = json.paths['/api/credentials'].post;
-    expect(Object.keys(addOp.responses)).toEqual(['201', '400', '409', '503']);
+    expect(Object.keys(addOp.responses)).toEqual(['201', '400', '401', '403', '409', '413', '503']);
     expect(addOp.requestBody.content['application/json'].schema.properties.type.enum).toContain('dea_registration');
     expect(addOp.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(json.paths['/api/credentials'].get.parameters.map((p: any) => p.name)).toEqual(['expiringWithinDays', 'providerId', 'type', 'status', 'limit']);

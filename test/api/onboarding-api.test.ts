@@ -300,7 +300,7 @@ describe('onboarding API', () => {
     expect(body.properties.role.enum).toContain('medical_assistant');
     expect(body.required).toEqual(expect.arrayContaining(['hireId', 'name', 'email', 'role', 'startDate', 'managerEmail']));
     expect(body.additionalProperties).toBe(false);
-    expect(Object.keys(start.responses)).toEqual(['201', '400', '409', '503']);
+    expect(Object.keys(start.responses)).toEqual(['201', '400', '401', '403', '409', '413', '503']);
     expect(start.parameters).toEqual([expect.objectContaining({ name: 'X-PracticeFlow-Actor', in: 'header' })]);
     const complete = json.paths['/api/flows/{flowId}/tasks/{taskKey}/complete'].post;
     expect(complete.requestBody.content['application/json'].schema.properties).toHaveProperty('lateReason');
