@@ -59,7 +59,9 @@ export type LedgerTx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0
 
 export async function appendAuditEvents(prisma: PrismaClient, events: AuditEvent[]): Promise<LedgerEntry[]> {
   if (events.length === 0) return [];
-  return prisma.$transaction((tx) => appendInTransaction(tx, events));
+  // Appends queue on one advisory lock: under load a batch may wait its turn longer than Prisma's
+  // default 2 s / 5 s; it is still one short transaction once it holds the lock.
+  return prisma.$transaction((tx) => appendInTransaction(tx, events), { maxWait: 30_000, timeout: 60_000 });
 }
 
 /** Appends inside the caller's transaction (e.g. a purge that appends and redacts atomically). */
