@@ -4,7 +4,7 @@
 // 1, 2, 4, 8 min...), so a message caught by several faults in a row may run again only many
 // minutes after the last fault. Such a flow is late, not lost: the suite waits for it (up to a cap).
 import { optionalTsToMs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { FaultStack } from './stack';
 
 export interface PendingWork {
@@ -16,7 +16,7 @@ export interface PendingWork {
   summary: string;
 }
 
-const { PENDING_ACTIVITY_STATE_STARTED } = temporal.api.enums.v1.PendingActivityState;
+const { PENDING_ACTIVITY_STATE_STARTED } = proto.temporal.api.enums.v1.PendingActivityState;
 
 export async function pendingWork(stack: FaultStack, workflowId: string): Promise<PendingWork> {
   const now = Date.now();
